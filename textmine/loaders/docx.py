@@ -1,0 +1,109 @@
+"""Word .docx: paragraphs and tables in body order, merged cells expanded from the XML."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..document import Block, Document, Paragraph, make_table
+from ..errors import TextmineError
+from ..textutil import clean_line, is_page_number, tighten
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _text(el) -> str:
+    parts: list[str] = []
+    for node in el.iter():
+        tag = node.tag
+        if tag == _W + "t":
+            parts.append(node.text or "")
+        elif tag == _W + "tab":
+            parts.append(" ")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _cell_text(tc) -> str:
+    paras = [clean_line(_text(p)) for p in tc.iter(_W + "p")]
+    return "".join(p for p in paras if p)
+
+
+def _table_rows(tbl) -> list[list[str]]:
+    """Grid of a w:tbl: gridSpan repeats a cell to the right, vMerge continues the cell above."""
+    grid: list[list[str]] = []
+    for tr in tbl.findall(_W + "tr"):
+        row: list[str] = []
+        trpr = tr.find(_W + "trPr")
+        before = trpr.find(_W + "gridBefore") if trpr is not None else None
+        if before is not None:
+            row.extend([""] * int(before.get(_W + "val", "0") or 0))
+        for tc in tr.findall(_W + "tc"):
+            tcpr = tc.find(_W + "tcPr")
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                gs = tcpr.find(_W + "gridSpan")
+                if gs is not None:
+                    span = max(1, min(int(gs.get(_W + "val", "1") or 1), 100))
+                vm = tcpr.find(_W + "vMerge")
+                if vm is not None:
+                    vmerge = vm.get(_W + "val", "continue")
+            col = len(row)
+            if vmerge == "continue" and grid and col < len(grid[-1]):
+                text = grid[-1][col]
+            else:
+                text = _cell_text(tc)
+            row.extend([text] * span)
+        grid.append(row)
+    return grid
+
+
+def _body_blocks(body) -> list[Block]:
+    blocks: list[Block] = []
+    for el in body:
+        if el.tag == _W + "p":
+            for line in _text(el).split("\n"):
+                line = clean_line(line)
+                if line and not is_page_number(line):
+                    blocks.append(Paragraph(tighten(line)))
+        elif el.tag == _W + "tbl":
+            rows = [r for r in _table_rows(el) if any(r)]
+            if len(list(el.iter(_W + "tbl"))) > 1:
+                # A table holding tables: treat its cells as containers.
+                for tc in el.iter(_W + "tc"):
+                    blocks.extend(_body_blocks(tc))
+            elif rows:
+                blocks.append(make_table(rows))
+        elif el.tag == _W + "sdt":
+            content = el.find(_W + "sdtContent")
+            if content is not None:
+                blocks.extend(_body_blocks(content))
+    return blocks
+
+
+def load_docx(path: str, data: bytes) -> Document:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise TextmineError("not a .docx file (not a zip archive, or a truncated one)", path) from None
+    with zf:
+        try:
+            info = zf.getinfo("word/document.xml")
+        except KeyError:
+            raise TextmineError("not a .docx file (no word/document.xml)", path) from None
+        from .limits import check_zip
+
+        check_zip(zf, path)
+        try:
+            xml = zf.read(info)
+        except Exception as exc:  # truncated members surface here
+            raise TextmineError(f"damaged .docx ({exc.__class__.__name__})", path) from None
+    from .limits import safe_xml
+
+    root = safe_xml(xml, path)
+    body = root.find(_W + "body")
+    if body is None:
+        raise TextmineError("damaged .docx (document has no body)", path)
+    return Document(_body_blocks(body), source=path, format="docx")

@@ -1,0 +1,182 @@
+"""PDF with a text layer: reading-order lines joined into paragraphs, ruled tables kept as rows.
+
+Uses pdfplumber (pdfminer) for character positions: a line that reaches the right margin and is
+followed by a line that starts at the left margin is a hard wrap inside a paragraph. Page numbers
+and running headers (the same line at the top or bottom of most pages) are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..document import Block, Document, Paragraph, Table, make_table
+from ..errors import TextmineError
+from ..textutil import PARA_START, clean_line, is_page_number, tighten
+from .limits import MAX_PDF_PAGES
+
+
+def is_heading_like(text: str) -> bool:
+    return bool(PARA_START.match(text))
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+    size: float
+
+
+def _inside(obj, boxes) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 - 1 <= cx <= x1 + 1 and t - 1 <= cy <= b + 1 for x0, t, x1, b in boxes)
+
+
+def _page_items(page, pno: int) -> list[tuple[float, object]]:
+    """Lines and tables of one page, each with its top coordinate for ordering."""
+    items: list[tuple[float, object]] = []
+    boxes = []
+    try:
+        found = page.find_tables()
+    except Exception:  # pdfplumber can choke on odd vector graphics; text still extracts
+        found = []
+    for t in found:
+        rows = [[clean_line(c or "").replace("\n", "") for c in r] for r in t.extract()]
+        # A page frame or text box detected as a table drags body text in as one-cell rows:
+        # trim those off both ends and let them come out as text lines.
+        lo, hi = 0, len(rows)
+        while lo < hi and _prose_row(rows[lo]):
+            lo += 1
+        while hi > lo and _prose_row(rows[hi - 1]):
+            hi -= 1
+        kept = [r for r in rows[lo:hi] if any(r)]
+        if len(kept) >= 2 and max(sum(1 for c in r if c) for r in kept) >= 2:
+            x0, top, x1, bottom = t.bbox
+            if lo < len(t.rows) and lo > 0:
+                top = t.rows[lo].bbox[1]
+            if 0 < hi < len(t.rows):
+                bottom = t.rows[hi - 1].bbox[3]
+            boxes.append((x0, top, x1, bottom))
+            items.append((top, make_table(kept, page=pno)))
+    text_page = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
+    for ln in text_page.extract_text_lines(layout=False, strip=True, return_chars=True):
+        text = clean_line(ln["text"])
+        if not text:
+            continue
+        sizes = [c.get("size", 0) for c in ln.get("chars", [])] or [0]
+        items.append((ln["top"], _Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], pno, max(sizes))))
+    items.sort(key=lambda it: it[0])
+    return items
+
+
+_TABLE_HEAD = re.compile(r"第二十条|信息内容|勾稽|申请人情况|行政复议|行政诉讼|本年|自然人")
+
+
+def _prose_row(row: list[str]) -> bool:
+    """A row with a single filled cell of running text (or nothing): not part of the data table."""
+    filled = [c for c in row if c]
+    if not filled:
+        return True
+    return len(filled) == 1 and len(filled[0]) >= 6 and not _TABLE_HEAD.search(filled[0])
+
+
+def _running_lines(pages: list[list[tuple[float, object]]]) -> set[str]:
+    """Texts that recur at the top or bottom of at least half of the pages (headers, footers)."""
+    if len(pages) < 2:
+        return set()
+    seen: Counter[str] = Counter()
+    for items in pages:
+        lines = [it for _, it in items if isinstance(it, _Line)]
+        edge = {re.sub(r"\d+", "#", ln.text) for ln in lines[:2] + lines[-2:]}
+        seen.update(edge)
+    need = len(pages) if len(pages) < 4 else max(3, len(pages) // 2)
+    return {t for t, n in seen.items() if n >= need and not is_heading_like(t)}
+
+
+def parse_pdf(data: bytes, source: str | None = None) -> Document:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except Exception as exc:
+        raise TextmineError(f"cannot read PDF ({exc.__class__.__name__}: damaged or not a PDF)", source) from None
+    if n_pages > MAX_PDF_PAGES:
+        raise TextmineError(f"PDF has {n_pages} pages, over the {MAX_PDF_PAGES}-page limit", source)
+    pages: list[list[tuple[float, object]]] = []
+    try:
+        with pdf:
+            for pno, page in enumerate(pdf.pages, start=1):
+                pages.append(_page_items(page, pno))
+    except TextmineError:
+        raise
+    except Exception as exc:
+        raise TextmineError(f"cannot read PDF page ({exc.__class__.__name__})", source) from None
+    if not any(isinstance(it, _Line) or isinstance(it, Table) for items in pages for _, it in items):
+        raise TextmineError("PDF has no text layer (a scan?); OCR it first", source)
+    running = _running_lines(pages)
+    lines_and_tables: list[object] = []
+    for items in pages:
+        for _, it in items:
+            if isinstance(it, _Line):
+                if is_page_number(it.text) or re.sub(r"\d+", "#", it.text) in running:
+                    continue
+            lines_and_tables.append(it)
+    return Document(_paragraphs(lines_and_tables), source=source, format="pdf")
+
+
+def _paragraphs(items: list[object]) -> list[Block]:
+    lines = [it for it in items if isinstance(it, _Line)]
+    if not lines:
+        return [it for it in items if isinstance(it, Table)]
+    # Body text margins: the most common left edge and the far right edge of full lines.
+    lefts = Counter(round(ln.x0) for ln in lines)
+    left = lefts.most_common(1)[0][0]
+    char_w = Counter(round(ln.size) for ln in lines).most_common(1)[0][0] or 12
+    rights = sorted(ln.x1 for ln in lines)
+    right = rights[int(len(rights) * 0.95) - 1] if len(rights) > 1 else rights[0]
+    blocks: list[Block] = []
+    cur: _Line | None = None
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            blocks.append(Paragraph(tighten("".join(buf)), page=cur.page if cur else None))
+            buf.clear()
+
+    for it in items:
+        if isinstance(it, Table):
+            flush()
+            cur = None
+            blocks.append(it)
+            continue
+        ln = it
+        starts_new = (
+            cur is None
+            or cur.x1 < right - 1.5 * char_w  # previous line stopped short: paragraph ended
+            or ln.x0 > left + 1.2 * char_w  # indented first line of a new paragraph
+            or bool(PARA_START.match(ln.text))
+            or abs(ln.size - cur.size) > 1.5  # a heading in another size
+        )
+        if starts_new:
+            flush()
+        sep = " " if buf and re.search(r"[A-Za-z0-9]$", buf[-1]) and re.match(r"[A-Za-z]", ln.text) else ""
+        buf.append(sep + ln.text)
+        cur = ln
+    flush()
+    return blocks
+
+
+def load_pdf(path: str, data: bytes) -> Document:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise TextmineError("not a PDF file (no %PDF header)", path)
+    return parse_pdf(data, source=path)

@@ -1,0 +1,138 @@
+"""Plain text: encoding detection and the flattened table layout of Word-to-text exports."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..document import Block, Document, Paragraph, make_table
+from ..errors import TextmineError
+from ..textutil import PARA_START, cjk_ratio, clean_line, is_page_number, rejoin_wrapped, tighten, wrap_width
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode(data: bytes, path: str | None = None) -> str:
+    """Decode report bytes: BOMs, UTF-16 without BOM, UTF-8, then GB18030 (a superset of GBK/GB2312)."""
+    if not data.strip():
+        raise TextmineError("empty file", path)
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    # UTF-16 without a BOM: Chinese text has NUL in neither half, ASCII has NUL in one of them.
+    sample = data[:4000]
+    if len(sample) >= 4 and sample.count(0) > len(sample) // 8:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        enc = "utf-16-le" if odd >= even else "utf-16-be"
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in sample:
+        raise TextmineError("binary data, not a text report", path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and cjk_ratio(text) > 0.05:
+        return text
+    for enc in ("big5",):
+        try:
+            alt = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if cjk_ratio(alt) > 0.05:
+            return alt
+    raise TextmineError("cannot decode the text (not UTF-8, UTF-16 or GB18030)", path)
+
+
+def _is_cell(line: str) -> bool:
+    return line.startswith("\t")
+
+
+def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Document:
+    """Split text into paragraph blocks and the tab-led flattened tables of Word exports."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines = text.split("\n")
+    width = wrap_width([clean_line(x) for x in lines if x.strip() and not _is_cell(x)])
+    blocks: list[Block] = []
+    para_lines: list[str] = []
+
+    def flush_paragraphs() -> None:
+        for p in rejoin_wrapped(para_lines, width):
+            blocks.append(Paragraph(tighten(p)))
+        para_lines.clear()
+
+    i = 0
+    n = len(lines)
+    while i < n:
+        raw = lines[i]
+        if _is_cell(raw) and i + 1 < n and _table_ahead(lines, i):
+            flush_paragraphs()
+            rows, i = _read_flat_table(lines, i)
+            if rows:
+                blocks.append(make_table(rows))
+            continue
+        line = clean_line(raw)
+        if line and not is_page_number(line):
+            para_lines.append(line)
+        elif not line and para_lines:
+            # A blank line ends a paragraph group; wrapped lines never span one.
+            flush_paragraphs()
+        i += 1
+    flush_paragraphs()
+    return Document(blocks, source=source, format=fmt)
+
+
+def _table_ahead(lines: list[str], i: int) -> bool:
+    """At least three tab-led cell lines within the next few lines: a flattened table, not an indent."""
+    window = lines[i : i + 8]
+    return sum(1 for x in window if _is_cell(x)) >= 3
+
+
+def _read_flat_table(lines: list[str], i: int) -> tuple[list[list[str]], int]:
+    rows: list[list[str]] = []
+    row: list[str] = []
+    n = len(lines)
+    prev_cell = False
+    while i < n:
+        raw = lines[i]
+        if _is_cell(raw):
+            row.append(clean_line(raw))
+            prev_cell = True
+        elif not raw.strip():
+            if row:
+                rows.append(row)
+                row = []
+            prev_cell = False
+        elif prev_cell and row and not _starts_section(raw):
+            # A cell that wrapped onto a line of its own.
+            row[-1] = row[-1] + clean_line(raw)
+        else:
+            break
+        i += 1
+    if row:
+        rows.append(row)
+    rows = [r for r in rows if any(c for c in r)]
+    return rows, i
+
+
+_SECTION_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d\s*[、.．]|[（(]\s*\d\s*[)）])\s*\S{4,}")
+
+
+def _starts_section(raw: str) -> bool:
+    return bool(_SECTION_START.match(raw)) and bool(PARA_START.match(raw))
+
+
+def load_txt(path: str, data: bytes) -> Document:
+    return parse_text(decode(data, path), source=path, fmt="txt")

@@ -1,0 +1,103 @@
+"""One report: file → document → sections + meta → tables, validation, statements, themes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Document
+from .errors import TextmineError
+from .loaders import load_document
+from .sections import Segmentation, segment
+
+
+@dataclass
+class Report:
+    """A parsed annual report. ``to_dict()`` gives the JSON record of the interface contract."""
+
+    document: Document
+    segmentation: Segmentation
+    meta: dict
+    tables: dict = field(default_factory=dict)
+    validation: list[dict] = field(default_factory=list)
+    statements: list[Any] = field(default_factory=list)
+
+    @property
+    def source(self) -> str | None:
+        return self.document.source
+
+    @property
+    def format(self) -> str:
+        return self.document.format
+
+    @property
+    def sections(self):
+        return self.segmentation.sections
+
+    def to_dict(self) -> dict:
+        meta = {k: self.meta.get(k) for k in ("agency", "year", "published", "template", "region")}
+        meta["title"] = self.meta.get("title")
+        return {
+            "source": self.source,
+            "format": self.format,
+            "meta": meta,
+            "sections": {k: s.to_dict() for k, s in self.sections.items()},
+            "tables": self.tables,
+            "validation": self.validation,
+            "statements": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in self.statements],
+        }
+
+
+def _is_report(seg: Segmentation, meta: dict) -> bool:
+    """Enough of the form to call this an annual report (a random text must not get sections)."""
+    found = [s for s in seg.sections.values() if not s.inferred]
+    has_tables = any(s.tables for s in seg.sections.values())
+    if len(found) >= 3 or (len(found) >= 2 and (has_tables or meta.get("title"))):
+        return True
+    return bool(meta.get("title")) and len(found) >= 1
+
+
+def parse_document(doc: Document, *, themes: bool = True, classifier: Any = None) -> Report:
+    """Run every per-report stage on a loaded document."""
+    from .meta import extract_meta
+
+    seg = segment(doc)
+    meta = extract_meta(doc, seg)
+    if not _is_report(seg, meta):
+        raise TextmineError("not a government information disclosure annual report "
+                            "(no standard section headings found)", doc.source)
+    report = Report(doc, seg, meta)
+    _add_tables(report)
+    _add_statements(report, themes=themes, classifier=classifier)
+    return report
+
+
+def _add_tables(report: Report) -> None:
+    from .tables import parse_tables
+    from .validate import check_report
+
+    parsed = parse_tables({k: s.blocks for k, s in report.sections.items()})
+    report.tables = parsed.tables
+    texts = {k: s.text for k, s in report.sections.items()}
+    report.validation = list(parsed.findings) + check_report(parsed.tables, texts)
+
+
+def _problem_paragraphs(report: Report) -> list[str]:
+    sec = report.sections.get("problems")
+    return sec.paragraphs if sec else []
+
+
+def _add_statements(report: Report, *, themes: bool, classifier: Any) -> None:
+    from .statements import extract_statements
+
+    report.statements = extract_statements(_problem_paragraphs(report), year=report.meta.get("year"))
+    if themes and report.statements:
+        from .themes import tag_statements
+
+        tag_statements(report.statements, classifier=classifier)
+
+
+def load_report(path_or_text: str | os.PathLike, *, themes: bool = True, classifier: Any = None) -> Report:
+    """Load and parse one report: a path (txt, docx, pdf, html, md) or raw report text."""
+    return parse_document(load_document(path_or_text), themes=themes, classifier=classifier)

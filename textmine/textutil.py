@@ -1,0 +1,101 @@
+"""Small text helpers shared by the loaders and the later stages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = {ord(c): " " for c in "\u00a0\u3000\u2002\u2003\u2009\u202f\t"}
+_WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[(?:image|picture)[^\]]*\]", re.I)
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# One space between a CJK character and a digit/letter is a text-layer artefact ("2024 年").
+_CJK_GAP = re.compile(rf"(?<=[{CJK}（）《》“”，。、：；])\s+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])\s+(?=[{CJK}（）《》“”，。、：；])")
+_CJK_CJK_GAP = re.compile(rf"(?<=[{CJK}，。、：；）])\s+(?=[{CJK}（《“])")
+
+# Page numbers: "- 3 -", "— 3 —", "第3页", "3/6", bare digits.
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/／共]\s*\d{1,3}\s*页?)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
+
+
+def clean_line(s: str) -> str:
+    """Drop invisible characters and Word artefacts; fold odd spaces; strip."""
+    s = _WORD_ARTEFACT.sub("", s.translate(_INVISIBLE)).translate(_SPACES)
+    return s.strip()
+
+
+_NUMERIC_ROW = re.compile(r"(?:\s+[\d０-９.,，/／—–-]+){2,}\s*$")
+
+
+def tighten(s: str) -> str:
+    """Remove layout spaces that PDF and web text layers put between Chinese characters and numbers.
+
+    Lines that end in a run of space-separated numbers are table rows rendered as text: their
+    spaces separate cells and are kept.
+    """
+    if _NUMERIC_ROW.search(s):
+        return s
+    s = _CJK_GAP.sub("", s)
+    return _CJK_CJK_GAP.sub("", s)
+
+
+def to_halfwidth(s: str) -> str:
+    """Full-width digits and Latin letters to ASCII (NFKC on those characters only)."""
+    return "".join(unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" else c for c in s)
+
+
+def is_page_number(s: str) -> bool:
+    return bool(PAGE_NUMBER.match(s))
+
+
+def display_width(s: str) -> int:
+    """Width in half-width columns: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def cjk_ratio(s: str) -> float:
+    if not s:
+        return 0.0
+    return len(re.findall(f"[{CJK}]", s)) / len(s)
+
+
+SENTENCE_END = "。！？；!?;：:）)”」"
+# A line that starts a new paragraph: heading numbers and enumeration markers.
+PARA_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d)"
+    r"|[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、,]|首先|其次|最后)"
+)
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The common full-line width of hard-wrapped text, or None when lines are not hard-wrapped.
+
+    One paragraph per line (Word exports) has no common line width; text layers of PDFs do.
+    """
+    long = sorted(display_width(x) for x in lines if display_width(x) >= 20)
+    if len(long) < 3:
+        return None
+    full = long[int(len(long) * 0.9) - 1]
+    near = sum(1 for w in long if w >= full - 4)
+    if full > 130 or near < max(5, 0.3 * len(long)):
+        return None
+    return full
+
+
+def rejoin_wrapped(lines: list[str], full_width: int | None) -> list[str]:
+    """Join hard-wrapped lines of running text (text layers of PDFs, Markdown made from PDFs).
+
+    A line continues on the next one when it fills the line (its width is within a few columns of
+    ``full_width``) and the next line does not open a heading or enumeration.
+    """
+    if not full_width:
+        return list(lines)
+    out: list[str] = []
+    joinable = False
+    for line in lines:
+        if out and joinable and not PARA_START.match(line):
+            out[-1] = out[-1] + line
+        else:
+            out.append(line)
+        w = display_width(line)
+        joinable = w >= min(full_width - 4, 0.85 * full_width) and w >= 20
+    return out
