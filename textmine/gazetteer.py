@@ -81,6 +81,13 @@ def region_of(agency: str | None, context: str = "") -> dict | None:
     found: list[Division] = []
     for m in _patterns().finditer(agency):
         found.extend(by_name[m.group(0)])
+    township = re.match(r"^[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道)", agency)
+    if not found and township:
+        # A township names no division of the code table: its county comes from the report's text.
+        found = [d for m in _patterns().finditer(context[:600]) for d in by_name[m.group(0)]]
+        context = ""
+        if not found:
+            return None
     if not found:
         head = agency[:4]
         for n in (4, 3, 2):
