@@ -16,10 +16,10 @@ EPILOG = "Run 'textmine COMMAND --help' for a command's options. Docs: README.md
 def _bundled_corpus() -> str:
     """The sample corpus: ./corpus when run from a checkout, else the copy installed with the package."""
     here = Path(__file__).resolve().parent
-    for cand in (here.parent / "corpus", here / "data" / "corpus"):
+    for cand in (Path.cwd() / "corpus", here.parent / "corpus"):
         if cand.is_dir():
             return str(cand)
-    raise TextmineError("no bundled sample corpus found; pass a folder")
+    raise TextmineError("no sample corpus here (run from the textmine checkout, or pass a folder)")
 
 
 def _print_json(obj) -> None:
@@ -40,10 +40,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     path = args.file
     if path != "-" and not os.path.exists(path):
         raise TextmineError("no such file", path)
+    model = _model_arg(args)
     if path == "-":
-        report = load_report(sys.stdin.read() or " ", themes=not args.no_themes)
+        report = load_report(sys.stdin.read() or " ", themes=not args.no_themes, classifier=model)
     else:
-        report = load_report(Path(path), themes=not args.no_themes)
+        report = load_report(Path(path), themes=not args.no_themes, classifier=model)
     rec = report.to_dict()
     if args.json:
         _print_json(rec)
@@ -85,6 +86,218 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model_arg(args: argparse.Namespace) -> str | None:
+    model = getattr(args, "model", None)
+    if model and not os.path.exists(model):
+        raise TextmineError("no such model file", model)
+    return model
+
+
+# --- themes: train / evaluate ---------------------------------------------------------------------------
+
+def _labeled(path: str):
+    from .classifier import read_labeled
+
+    if not os.path.exists(path):
+        raise TextmineError("no such file", path)
+    df = read_labeled(path)
+    if df.empty:
+        raise TextmineError("no labeled statements in the file", path)
+    return df
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .classifier import PRETRAINED_PARAMS, ThemeClassifier, evaluate
+
+    df = _labeled(args.labeled)
+    params = dict(PRETRAINED_PARAMS)
+    if args.codebook:
+        params["codebook"] = args.codebook
+    clf = ThemeClassifier(**params).fit(df["text"].tolist(), df["themes"].tolist())
+    out = clf.save(args.output)
+    msg = {"model": str(out), "statements": int(len(df)), "themes": list(clf.themes_)}
+    if args.cv:
+        rep = evaluate(df["text"].tolist(), df["themes"].tolist(), cv=args.cv, codebook=args.codebook)
+        msg["cross_validated_micro_f1"] = round(float(rep.micro["f1"]), 4)
+    if args.json:
+        _print_json(msg)
+    else:
+        print(f"trained on {msg['statements']} statements; model written to {out}")
+        if "cross_validated_micro_f1" in msg:
+            print(f"{args.cv}-fold cross-validated micro-F1: {msg['cross_validated_micro_f1']}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .classifier import evaluate
+
+    df = _labeled(args.labeled)
+    model = _model_arg(args)
+    backends = args.compare.split(",") if args.compare else None
+    rep = evaluate(df["text"].tolist(), df["themes"].tolist(), model=model, cv=args.cv, backends=backends,
+                   codebook=args.codebook)
+    if args.json:
+        _print_json(rep.to_dict())
+    else:
+        print(str(rep))
+    return 0
+
+
+# --- corpus commands ---------------------------------------------------------------------------------
+
+def _corpus(args: argparse.Namespace):
+    from .corpus import Corpus
+
+    folder = args.dir or _bundled_corpus()
+    store = False if args.no_store else (args.store or None)
+    corpus = Corpus.from_dir(folder, store=store, workers=args.workers, agency_map=args.agency_map,
+                             progress=None if not args.json else False)
+    if not corpus.records and corpus.failed_files:
+        first = corpus.failed_files[0]
+        raise TextmineError(f"no report could be read ({len(corpus.failed_files)} failed; first: "
+                            f"{first['path']}: {first['reason']})", folder)
+    if not corpus.records:
+        raise TextmineError("no report files (.txt .docx .pdf .html .md) found", folder)
+    return corpus
+
+
+def _batch_exit(args: argparse.Namespace, corpus) -> int:
+    if corpus.failed_files and not args.json:
+        for f in corpus.failed_files:
+            print(f"textmine: skipped {f['path']}: {f['reason']}", file=sys.stderr)
+    return 1 if (args.strict and corpus.failed_files) else 0
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> object:
+    from rich.table import Table
+
+    t = Table(title=title)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*[("" if v is None else str(v)) for v in r])
+    return t
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import corpus_stats
+
+    corpus = _corpus(args)
+    st = corpus_stats(corpus)
+    if args.json:
+        _print_json(st)
+        return _batch_exit(args, corpus)
+    con = _console()
+    con.print(f"[bold]{st['documents']} reports, {st['agencies']} agencies[/bold]  "
+              f"(parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
+    con.print(_table("reports by year", ["year", "reports"], [[y, n] for y, n in st["years"].items()]))
+    con.print(_table("levels, templates, formats", ["what", "value", "reports"],
+                     [["level", k, v] for k, v in st["levels"].items()]
+                     + [["template", k, v] for k, v in st["templates"].items()]
+                     + [["format", k, v] for k, v in st["formats"].items()]))
+    con.print(_table("sections found", ["section", "reports"], [[k, v] for k, v in st["sections_found"].items()]))
+    con.print(_table("statements by role", ["role", "statements"], [[k, v] for k, v in st["statements"].items()]))
+    con.print(_table("themes", ["theme", "statements"],
+                     sorted(([k, v] for k, v in st["themes"].items()), key=lambda r: -r[1])))
+    con.print(_table("table totals by year", ["year", "requests received", "granted", "processed",
+                                              "administrative review", "litigation"],
+                     [[t["year"], t["requests_received"], t["requests_granted"], t["requests_processed"],
+                       t["appeals_review"], t["appeals_litigation"]] for t in st["table_totals"]]))
+    con.print(_table("consistency findings by rule", ["rule", "findings"],
+                     [[k, v] for k, v in st["validation"].items()]))
+    if st["failed"]:
+        con.print(_table("files that could not be read", ["path", "reason"],
+                         [[f["path"], f["reason"]] for f in st["failed"]]))
+    return _batch_exit(args, corpus)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    corpus = _corpus(args)
+    fin = corpus.findings
+    docs = corpus.documents
+    if args.json:
+        out = {
+            "reports": [
+                {"doc_id": d.doc_id, "path": d.path, "agency": d.agency, "year": None if d.year is None or d.year != d.year
+                 else int(d.year),
+                 "findings": [
+                     {k: f[k] for k in ("rule", "severity", "where", "expected", "found", "message")}
+                     for f in fin[fin["doc_id"] == d.doc_id].to_dict(orient="records")]}
+                for d in docs.itertuples()
+            ],
+            "summary": {r: int(n) for r, n in fin["rule"].value_counts().sort_index().items()},
+            "failed": corpus.failed_files,
+        }
+        _print_json(out)
+        return _batch_exit(args, corpus)
+    con = _console()
+    for d in docs.itertuples():
+        f = fin[fin["doc_id"] == d.doc_id]
+        head = f"{d.agency} {d.year}  ({Path(d.path).name})"
+        if f.empty:
+            con.print(f"[green]✓[/green] {head}: consistent")
+            continue
+        con.print(_table(head, ["rule", "severity", "where", "expected", "found", "message"],
+                         [[r.rule, r.severity, r.where, r.expected, r.found, r.message] for r in f.itertuples()]))
+    summary = fin.groupby(["rule", "severity"]).size().reset_index(name="findings") if not fin.empty else None
+    if summary is not None:
+        con.print(_table("summary", ["rule", "severity", "findings"], summary.values.tolist()))
+    return _batch_exit(args, corpus)
+
+
+def cmd_recurring(args: argparse.Namespace) -> int:
+    from .tracking import recurring_report
+
+    corpus = _corpus(args)
+    rep = recurring_report(corpus, threshold=args.threshold)
+    if args.json:
+        _print_json(rep)
+        return _batch_exit(args, corpus)
+    con = _console()
+    con.print(_table("themes recurring across years (per agency)", ["agency", "theme", "role", "years", "longest run"],
+                     [[r["agency"], r["theme"], r["role"], ", ".join(map(str, r["years"])), r["longest_run"]]
+                      for r in rep["recurring"]]))
+    con.print(_table("measures promised, then the same theme again as a problem next year",
+                     ["agency", "theme", "measure year", "problem year", "measure"],
+                     [[u["agency"], u["theme"], u["year_measure"], u["year_problem"], u["measure"][:60]]
+                      for u in rep["unkept_promises"]]))
+    con.print(_table("repeated text (near-identical statements)", ["similarity", "kind", "a", "b", "text"],
+                     [[p["similarity"], p["kind"], f"{p['a']['agency']} {p['a']['year']}",
+                       f"{p['b']['agency']} {p['b']['year']}", p["a"]["text"][:60]] for p in rep["repeated_text"]]))
+    return _batch_exit(args, corpus)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_statements
+
+    corpus = _corpus(args)
+    written = export_statements(corpus.statements, args.format, args.output, codebook=args.codebook)
+    if args.frames:
+        written += corpus.to_parquet(args.frames)
+    for p in written:
+        print(p)
+    return _batch_exit(args, corpus)
+
+
+def cmd_import_labels(args: argparse.Namespace) -> int:
+    from .export import import_labels
+
+    rows = import_labels(args.file, args.output)
+    print(f"{len(rows)} labeled statements written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _add_corpus_args(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("dir", nargs="?", help="folder of reports (recursively); default: the bundled sample corpus")
+    sp.add_argument("--json", action="store_true", help="print JSON for machines instead of tables")
+    sp.add_argument("--store", metavar="FILE", help="DuckDB store (default: DIR/.textmine/corpus.duckdb)")
+    sp.add_argument("--no-store", action="store_true", help="parse everything in memory, keep no store")
+    sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    sp.add_argument("--agency-map", metavar="FILE",
+                    help="CSV/TSV/YAML of 'name, agency_id' overriding the agency identity rule")
+    sp.add_argument("--strict", action="store_true", help="exit non-zero when any file could not be read")
+
+
 # --- parser ------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +318,75 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file", help="report file, or - to read raw text from standard input")
     sp.add_argument("--json", action="store_true", help="print the JSON record (interface.md) on stdout")
     sp.add_argument("--no-themes", action="store_true", help="skip theme classification (faster)")
+    sp.add_argument("--model", metavar="MODEL", help="theme model from 'textmine train' (default: the shipped one)")
     sp.set_defaults(func=cmd_parse)
+
+    sp = sub.add_parser("train", help="train a theme classifier on labeled statements",
+                        description="Train a ThemeClassifier (jieba word and character n-grams, one linear model "
+                                    "per theme with calibrated probabilities and tuned thresholds) on labeled "
+                                    "statements: JSONL or CSV with 'text', 'themes' (codebook ids; a JSON list or "
+                                    "'a;b'), optional 'role'.")
+    sp.add_argument("labeled", help="labeled statements (JSONL or CSV)")
+    sp.add_argument("--output", "-o", required=True, help="model file to write (.npz)")
+    sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML (default: the bundled one)")
+    sp.add_argument("--cv", type=int, default=0, help="also report K-fold cross-validated micro-F1")
+    sp.add_argument("--json", action="store_true", help="print a JSON summary")
+    sp.set_defaults(func=cmd_train)
+
+    sp = sub.add_parser("evaluate", help="per-theme precision, recall, F1 (held-out or cross-validated)",
+                        description="Evaluate theme classification on labeled statements: per-theme precision, "
+                                    "recall, F1 and support, micro and macro averages, and the confusion between "
+                                    "themes. With --model the model is scored on the file as held-out data; "
+                                    "without, a new model is cross-validated on it.")
+    sp.add_argument("labeled", help="labeled statements (JSONL or CSV)")
+    sp.add_argument("--model", metavar="MODEL", help="a model from 'textmine train' (held-out evaluation)")
+    sp.add_argument("--cv", type=int, default=5, help="folds when no model is given (default 5)")
+    sp.add_argument("--compare", metavar="BACKENDS",
+                    help="comma-separated backends to compare on the same folds: sklearn,spacy,rules")
+    sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML")
+    sp.add_argument("--json", action="store_true", help="print the report as JSON")
+    sp.set_defaults(func=cmd_evaluate)
+
+    sp = sub.add_parser("stats", help="corpus statistics (documents, agencies, years, sections, themes, tables)",
+                        description="Parse a folder of reports (cached in a DuckDB store) and print corpus "
+                                    "statistics: reports by year, level, template; sections found; statements "
+                                    "by role and theme; table totals by year; findings by rule; failed files.")
+    _add_corpus_args(sp)
+    sp.set_defaults(func=cmd_stats)
+
+    sp = sub.add_parser("validate", help="consistency findings (rules R1-R6) per report",
+                        description="Check tables 2-4 against the consistency rules R1-R6 of the form "
+                                    "(勾稽关系) and the narrative counts. Exits 0 even when reports are "
+                                    "inconsistent: inconsistency is data.")
+    _add_corpus_args(sp)
+    sp.set_defaults(func=cmd_validate)
+
+    sp = sub.add_parser("recurring", help="themes that recur across years per agency, and repeated text",
+                        description="Themes an agency states as problems in two or more years, measures "
+                                    "whose theme returns as a problem the next year, and near-identical "
+                                    "statements across years or agencies (boilerplate).")
+    _add_corpus_args(sp)
+    sp.add_argument("--threshold", type=float, default=0.85, help="similarity for repeated text (default 0.85)")
+    sp.set_defaults(func=cmd_recurring)
+
+    sp = sub.add_parser("export", help="export labeled statements (csv, jsonl, parquet, spacy, label-studio, doccano)",
+                        description="Write the section-5 statements with role, themes, scores, agency, year "
+                                    "and doc_id in one of the formats. label-studio also writes the matching "
+                                    "labeling config; spacy writes a DocBin with doc.cats.")
+    _add_corpus_args(sp)
+    sp.add_argument("--format", "-f", required=True,
+                    choices=["csv", "jsonl", "parquet", "spacy", "label-studio", "doccano"])
+    sp.add_argument("--output", "-o", required=True, help="output file")
+    sp.add_argument("--frames", metavar="DIR", help="also write every corpus frame as Parquet into DIR")
+    sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML (theme labels of the export)")
+    sp.set_defaults(func=cmd_export)
+
+    sp = sub.add_parser("import-labels", help="read a Label Studio or doccano export into labeled JSONL",
+                        description="Convert annotations made in Label Studio (JSON export) or doccano "
+                                    "(JSONL export) into the labeled JSONL that train and evaluate take.")
+    sp.add_argument("file", help="the annotation tool's export")
+    sp.add_argument("--output", "-o", required=True, help="labeled JSONL to write")
+    sp.set_defaults(func=cmd_import_labels)
     return p
 
 
