@@ -1,0 +1,145 @@
+"""Figures shared by the CLI and the notebooks (matplotlib, one function per figure).
+
+Chinese labels are drawn with a CJK font when one is installed; otherwise theme labels fall back to
+their English names and agency names to short codes (A1, A2, … — the returned mapping says which is
+which), so a figure never shows empty boxes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+_CJK_FONT_HINTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "SimHei", "SimSun", "Microsoft YaHei",
+                   "PingFang", "Heiti", "AR PL", "Droid Sans Fallback", "Sarasa", "LXGW")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Name of an installed font that covers Chinese, or None."""
+    from matplotlib import font_manager
+
+    for f in font_manager.fontManager.ttflist:
+        if any(h.lower() in f.name.lower() for h in _CJK_FONT_HINTS):
+            return f.name
+    return None
+
+
+def _setup() -> bool:
+    import matplotlib
+
+    font = cjk_font()
+    if font:
+        matplotlib.rcParams["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
+        matplotlib.rcParams["axes.unicode_minus"] = False
+    return font is not None
+
+
+def theme_label(theme: str, chinese: bool, codebook=None) -> str:
+    from .codebook import load_codebook
+
+    if theme == "other":
+        return "其他" if chinese else "other"
+    try:
+        t = load_codebook(codebook).theme(theme)
+    except KeyError:
+        return theme
+    return t.zh if chinese else t.en
+
+
+def theme_prevalence(prevalence: pd.DataFrame, by: str = "year", top: int | None = 6, ax=None, codebook=None):
+    """Lines: share of reports stating each theme (as a problem), per year (or another group).
+
+    ``top``: only the themes most prevalent over all groups (None: every theme).
+    """
+    import matplotlib.pyplot as plt
+
+    chinese = _setup()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5))
+    wide = prevalence.pivot_table(index=by, columns="theme", values="share", fill_value=0.0)
+    if top:
+        wide = wide[wide.mean().sort_values(ascending=False).index[:top]]
+    for theme in wide.columns:
+        ax.plot(wide.index.astype(str), wide[theme] * 100, marker="o", label=theme_label(theme, chinese, codebook))
+    ax.set_xlabel("年份" if chinese and by == "year" else by)
+    ax.set_ylabel("报告占比 (%)" if chinese else "share of reports (%)")
+    ax.set_title("各主题问题的出现比例" if chinese else "Problems by theme: share of reports")
+    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.figure.tight_layout()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def recurrence_heatmap(statements: pd.DataFrame, role: str = "problem", ax=None, codebook=None):
+    """Agency × theme heat map: in how many report years each agency states each theme.
+
+    Returns (ax, agency_labels) where agency_labels maps the row label to the agency name.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    chinese = _setup()
+    df = statements[statements["role"] == role].explode("themes")
+    df = df[df["themes"].notna() & (df["themes"] != "other")]
+    counts = df.groupby(["agency_id", "themes"])["year"].nunique().unstack(fill_value=0)
+    names = statements.drop_duplicates("agency_id").set_index("agency_id")["agency"]
+    rows = list(counts.index)
+    labels = {(names.get(a) or a) if chinese else f"A{i + 1}": names.get(a) or a for i, a in enumerate(rows)}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1 + 0.6 * max(3, counts.shape[1]), 1 + 0.5 * max(3, len(rows))))
+    data = counts.to_numpy() if len(rows) else np.zeros((0, 0))
+    im = ax.imshow(data, cmap="Reds", aspect="auto", vmin=0)
+    ax.set_xticks(range(counts.shape[1]), [theme_label(t, chinese, codebook) for t in counts.columns], rotation=45,
+                  ha="right")
+    ax.set_yticks(range(len(rows)), list(labels))
+    for (i, j), v in np.ndenumerate(data):
+        if v:
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=8)
+    ax.set_title("各机构问题主题出现的年数" if chinese else "Years in which each agency states a problem theme")
+    plt.colorbar(im, ax=ax, fraction=0.03)
+    return ax, labels
+
+
+def findings_by_rule(findings: pd.DataFrame, ax=None):
+    """Bars: consistency findings per rule, split by severity."""
+    import matplotlib.pyplot as plt
+
+    chinese = _setup()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    table = findings.groupby(["rule", "severity"]).size().unstack(fill_value=0)
+    for rule in ("R1", "R2", "R3", "R4", "R5", "R6"):
+        if rule not in table.index:
+            table.loc[rule] = 0
+    table = table.sort_index()
+    bottom = None
+    for sev in table.columns:
+        ax.bar(table.index, table[sev], bottom=bottom, label=sev)
+        bottom = table[sev] if bottom is None else bottom + table[sev]
+    ax.set_ylabel("发现数" if chinese else "findings")
+    ax.set_title("一致性检查结果（按规则）" if chinese else "Consistency findings by rule")
+    ax.legend(frameon=False)
+    return ax
+
+
+def requests_over_time(table: pd.DataFrame, ax=None):
+    """Lines: requests received (table 3 `new`) and processed per year, summed over the corpus."""
+    import matplotlib.pyplot as plt
+
+    chinese = _setup()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    t = table[(table["column"] == "total") & table["row"].isin(["new", "total_processed", "granted"])]
+    wide = t.groupby(["year", "row"])["value"].sum().unstack(fill_value=0)
+    names = {"new": "新收申请", "total_processed": "办结", "granted": "予以公开"} if chinese else \
+        {"new": "received", "total_processed": "processed", "granted": "granted"}
+    for row in wide.columns:
+        ax.plot(wide.index.astype(str), wide[row], marker="o", label=names.get(row, row))
+    ax.set_title("依申请公开数量" if chinese else "Information requests")
+    ax.legend(frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
