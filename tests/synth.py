@@ -222,6 +222,9 @@ def to_pdf(r: SynthReport, chars_per_line: int = 28, header: str | None = "青�
         rest = text[len(first):]
         while rest:
             chunk = take(rest, max_w)
+            # Typesetting never starts a line with closing punctuation: it hangs on the line before.
+            while len(chunk) < len(rest) and rest[len(chunk)] in "。，；：、）”":
+                chunk = rest[: len(chunk) + 1]
             line(chunk)
             rest = rest[len(chunk):]
 

@@ -93,7 +93,12 @@ def _empty_cells() -> frozenset[str]:
 
 def parse_number(text: str | None) -> int | float | None:
     """The number in a cell: ``int`` when whole, else ``float``; 0 when empty-like; ``None`` for text."""
-    s = re.sub(r"\s+", "", to_halfwidth(text or "")).replace("，", ",")
+    return _parse_number(text or "")
+
+
+@lru_cache(maxsize=1 << 16)  # cells repeat a lot ("0", "", labels): parse each distinct string once
+def _parse_number(text: str) -> int | float | None:
+    s = _SPACE.sub("", to_halfwidth(text)).replace("，", ",")
     if s in _empty_cells():
         return 0
     s = _UNIT.sub("", s)
@@ -105,6 +110,9 @@ def parse_number(text: str | None) -> int | float | None:
 
 def _is_value(cell: str) -> bool:
     return parse_number(cell) is not None
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _has_digit(cell: str) -> bool:

@@ -101,32 +101,91 @@ def _running_lines(pages: list[list[tuple[float, object]]]) -> set[str]:
     return {t for t, n in seen.items() if n >= need and not is_heading_like(t)}
 
 
+_TABLE_TEXT = re.compile(r"第二十条|本年新收|勾稽|信息内容|结果维持|复议后起诉|本年度办理结果")
+_NUMERIC_LINE = re.compile(r"(?:\s+[\d０-９.,]+){3,}\s*$")
+
+
+def _pdfium_lines(page, textpage, pno: int, exclude: list[tuple[float, float, float, float]]) -> list[tuple[float, _Line]]:
+    """Text lines of a page from pdfium, in top-left coordinates; lines inside ``exclude`` boxes dropped."""
+    height = page.get_size()[1]
+    text = textpage.get_text_range()
+    out: list[tuple[float, _Line]] = []
+    pos = 0
+    for raw in text.split("\r\n"):
+        start = pos
+        pos += len(raw) + 2
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        a = start + (len(raw) - len(raw.lstrip()))
+        b = start + len(raw.rstrip()) - 1
+        # Loose boxes span the font's ascent and descent: their height is the font size, not the glyph's.
+        l0, b0, _r0, t0 = textpage.get_charbox(a, loose=True)
+        _l1, b1, r1, t1 = textpage.get_charbox(b, loose=True)
+        top, bottom = height - max(t0, t1), height - min(b0, b1)
+        if exclude:
+            cx, cy = (l0 + r1) / 2, (top + bottom) / 2
+            if any(x0 - 1 <= cx <= x1 + 1 and y0 - 1 <= cy <= y1 + 1 for x0, y0, x1, y1 in exclude):
+                continue
+        line = clean_line(stripped)
+        if line:
+            out.append((top, _Line(line, l0, r1, top, bottom, pno, round(t0 - b0, 1))))
+    return out
+
+
+def _needs_tables(page, text: str) -> bool:
+    """Ruled tables are looked for only on pages with vector paths and table wording (the slow path)."""
+    if not (_TABLE_TEXT.search(text) or len(_NUMERIC_LINE.findall(text.replace("\r\n", "\n"))) >= 2):
+        return False
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
+
+
 def parse_pdf(data: bytes, source: str | None = None) -> Document:
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    import pdfplumber
+    """Text lines from pdfium (fast); pages with ruled tables also go through pdfplumber's table finder."""
+    import pypdfium2 as pdfium
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        n_pages = len(pdf.pages)
+        pdf = pdfium.PdfDocument(data)
+        n_pages = len(pdf)
     except Exception as exc:
         raise TextmineError(f"cannot read PDF ({exc.__class__.__name__}: damaged or not a PDF)", source) from None
     if n_pages > MAX_PDF_PAGES:
+        pdf.close()
         raise TextmineError(f"PDF has {n_pages} pages, over the {MAX_PDF_PAGES}-page limit", source)
     pages: list[list[tuple[float, object]]] = []
+    plumber = None
     try:
-        with pdf:
-            for pno, page in enumerate(pdf.pages, start=1):
-                pages.append(_page_items(page, pno))
+        for i in range(n_pages):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            if _needs_tables(page, text):
+                if plumber is None:
+                    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+                    import pdfplumber
+
+                    plumber = pdfplumber.open(io.BytesIO(data))
+                pages.append(_page_items(plumber.pages[i], i + 1))
+            else:
+                pages.append(_pdfium_lines(page, textpage, i + 1, []))
+            textpage.close()
+            page.close()
     except TextmineError:
         raise
     except Exception as exc:
         raise TextmineError(f"cannot read PDF page ({exc.__class__.__name__})", source) from None
+    finally:
+        if plumber is not None:
+            plumber.close()
+        pdf.close()
     if not any(isinstance(it, _Line) or isinstance(it, Table) for items in pages for _, it in items):
         raise TextmineError("PDF has no text layer (a scan?); OCR it first", source)
     running = _running_lines(pages)
     lines_and_tables: list[object] = []
     for items in pages:
-        for _, it in items:
+        for _, it in sorted(items, key=lambda x: x[0]):
             if isinstance(it, _Line):
                 if is_page_number(it.text) or re.sub(r"\d+", "#", it.text) in running:
                     continue
@@ -165,7 +224,7 @@ def _paragraphs(items: list[object]) -> list[Block]:
             or cur.x1 < right - 1.5 * char_w  # previous line stopped short: paragraph ended
             or ln.x0 > left + 1.2 * char_w  # indented first line of a new paragraph
             or bool(PARA_START.match(ln.text))
-            or abs(ln.size - cur.size) > 1.5  # a heading in another size
+            or max(ln.size, cur.size) > 1.18 * max(0.1, min(ln.size, cur.size))  # a heading in another size
         )
         if starts_new:
             flush()
