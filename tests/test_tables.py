@@ -250,7 +250,10 @@ def test_pdf_without_ruled_tables(name: str, monkeypatch) -> None:
     """The same PDFs when no ruled table is found: rows arrive as text lines with broken labels."""
     import pdfplumber
 
+    import textmine.loaders.pdf_tables as pdf_tables
+
     monkeypatch.setattr(pdfplumber.page.Page, "find_tables", lambda self, *a, **k: [])
+    monkeypatch.setattr(pdf_tables, "find_tables", lambda *a, **k: [])
     doc = load_document(real(name))
     assert not doc.tables
     seg = segment(doc)

@@ -40,8 +40,24 @@ def _inside(obj, boxes) -> bool:
     return any(x0 - 1 <= cx <= x1 + 1 and t - 1 <= cy <= b + 1 for x0, t, x1, b in boxes)
 
 
+def _trimmed(rows: list[list[str]]) -> tuple[int, int, list[list[str]]] | None:
+    """Cut the one-cell prose rows a page frame drags into a "table" off both ends.
+
+    Returns (first kept row, end of kept rows, kept non-empty rows), or None when no data table remains.
+    """
+    lo, hi = 0, len(rows)
+    while lo < hi and _prose_row(rows[lo]):
+        lo += 1
+    while hi > lo and _prose_row(rows[hi - 1]):
+        hi -= 1
+    kept = [r for r in rows[lo:hi] if any(r)]
+    if len(kept) >= 2 and max(sum(1 for c in r if c) for r in kept) >= 2:
+        return lo, hi, kept
+    return None
+
+
 def _page_items(page, pno: int) -> list[tuple[float, object]]:
-    """Lines and tables of one page, each with its top coordinate for ordering."""
+    """Lines and tables of one page through pdfplumber (the slow path), with their top coordinates."""
     items: list[tuple[float, object]] = []
     boxes = []
     try:
@@ -50,22 +66,17 @@ def _page_items(page, pno: int) -> list[tuple[float, object]]:
         found = []
     for t in found:
         rows = [[clean_line(c or "").replace("\n", "") for c in r] for r in t.extract()]
-        # A page frame or text box detected as a table drags body text in as one-cell rows:
-        # trim those off both ends and let them come out as text lines.
-        lo, hi = 0, len(rows)
-        while lo < hi and _prose_row(rows[lo]):
-            lo += 1
-        while hi > lo and _prose_row(rows[hi - 1]):
-            hi -= 1
-        kept = [r for r in rows[lo:hi] if any(r)]
-        if len(kept) >= 2 and max(sum(1 for c in r if c) for r in kept) >= 2:
-            x0, top, x1, bottom = t.bbox
-            if lo < len(t.rows) and lo > 0:
-                top = t.rows[lo].bbox[1]
-            if 0 < hi < len(t.rows):
-                bottom = t.rows[hi - 1].bbox[3]
-            boxes.append((x0, top, x1, bottom))
-            items.append((top, make_table(kept, page=pno)))
+        cut = _trimmed(rows)
+        if cut is None:
+            continue
+        lo, hi, kept = cut
+        x0, top, x1, bottom = t.bbox
+        if 0 < lo < len(t.rows):
+            top = t.rows[lo].bbox[1]
+        if 0 < hi < len(t.rows):
+            bottom = t.rows[hi - 1].bbox[3]
+        boxes.append((x0, top, x1, bottom))
+        items.append((top, make_table(kept, page=pno)))
     text_page = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
     for ln in text_page.extract_text_lines(layout=False, strip=True, return_chars=True):
         text = clean_line(ln["text"])
@@ -74,6 +85,31 @@ def _page_items(page, pno: int) -> list[tuple[float, object]]:
         sizes = [c.get("size", 0) for c in ln.get("chars", [])] or [0]
         items.append((ln["top"], _Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], pno, max(sizes))))
     items.sort(key=lambda it: it[0])
+    return items
+
+
+def _pdfium_page_items(page, textpage, pno: int) -> list[tuple[float, object]] | None:
+    """Lines and ruled tables of one page through pdfium (the fast path); None when a table cell lost text
+    that only pdfplumber can read (see pdf_tables.lost_text_cells)."""
+    from .pdf_tables import find_tables
+
+    items: list[tuple[float, object]] = []
+    boxes = []
+    for t in find_tables(page, textpage):
+        if t.lost_text_cells:
+            return None
+        cut = _trimmed([[clean_line(c) for c in r] for r in t.rows])
+        if cut is None:
+            continue
+        lo, hi, kept = cut
+        x0, top, x1, bottom = t.bbox
+        if 0 < lo < len(t.row_bboxes):
+            top = t.row_bboxes[lo][1]
+        if 0 < hi < len(t.row_bboxes):
+            bottom = t.row_bboxes[hi - 1][3]
+        boxes.append((x0, top, x1, bottom))
+        items.append((top, make_table(kept, page=pno)))
+    items.extend(_pdfium_lines(page, textpage, pno, boxes))
     return items
 
 
@@ -143,7 +179,8 @@ def _needs_tables(page, text: str) -> bool:
 
 
 def parse_pdf(data: bytes, source: str | None = None) -> Document:
-    """Text lines from pdfium (fast); pages with ruled tables also go through pdfplumber's table finder."""
+    """Text lines and ruled tables from pdfium (fast); pdfplumber only for a page whose table text pdfium
+    cannot read completely."""
     import pypdfium2 as pdfium
 
     try:
@@ -161,15 +198,16 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
             page = pdf[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            if _needs_tables(page, text):
+            items = _pdfium_page_items(page, textpage, i + 1) if _needs_tables(page, text) else \
+                _pdfium_lines(page, textpage, i + 1, [])
+            if items is None:  # the rare page only pdfplumber reads completely
                 if plumber is None:
                     logging.getLogger("pdfminer").setLevel(logging.ERROR)
                     import pdfplumber
 
                     plumber = pdfplumber.open(io.BytesIO(data))
-                pages.append(_page_items(plumber.pages[i], i + 1))
-            else:
-                pages.append(_pdfium_lines(page, textpage, i + 1, []))
+                items = _page_items(plumber.pages[i], i + 1)
+            pages.append(items)
             textpage.close()
             page.close()
     except TextmineError:
