@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +18,22 @@ from typing import Any
 from . import __version__
 from .errors import TextmineError
 from .loaders import FORMATS
+from .loaders import limits as _limits
 
-# Records parsed by an older textmine are parsed again: a change of version invalidates the cache.
-CACHE_VERSION = __version__
+
+def _code_fingerprint() -> str:
+    """Version plus a digest of the package's code and data: any change to the parser re-parses."""
+    h = hashlib.sha1(__version__.encode())
+    pkg = Path(__file__).resolve().parent
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix in (".py", ".yaml", ".yml", ".json", ".jsonl", ".npz", ".csv") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+# Records parsed by another textmine (or after the code or data changed) are parsed again.
+CACHE_VERSION = _code_fingerprint()
 
 
 def find_reports(root: str | os.PathLike) -> list[Path]:
@@ -47,17 +60,22 @@ def file_hash(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-# Seconds one file may take in a batch before it is given up (TEXTMINE_FILE_TIMEOUT, 0 = no limit).
-FILE_TIMEOUT = float(os.environ.get("TEXTMINE_FILE_TIMEOUT", "120"))
+# Seconds one file may take in a batch before it is given up (TEXTMINE_FILE_TIMEOUT, 0 = no limit), and
+# the memory one worker process may hold (TEXTMINE_MAX_WORKER_MEMORY_MB); see textmine/loaders/limits.py.
+FILE_TIMEOUT = _limits.FILE_TIMEOUT
+MAX_WORKER_MEMORY_MB = _limits.MAX_WORKER_MEMORY_MB
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Not an Exception: a loader's ``except Exception`` must not turn the timeout into a parse error."""
 
 
 @contextmanager
 def _time_budget(seconds: float):
-    """Interrupt the parse after ``seconds`` (SIGALRM; only in a main thread on Unix, else no limit)."""
+    """Interrupt the parse after ``seconds`` (SIGALRM; only in a main thread on Unix, else no limit).
+
+    SIGALRM runs between Python bytecodes only: a parser stuck inside C code is stopped by the
+    worker watchdog of :func:`_parse_many` instead."""
     import signal
     import threading
 
@@ -77,6 +95,10 @@ def _time_budget(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
+def _timeout_reason(budget: float) -> str:
+    return f"took longer than {budget:g} s; gave up (TEXTMINE_FILE_TIMEOUT)"
+
+
 def parse_file(path: str, digest: str | None = None, timeout: float | None = None) -> dict:
     """Parse one file into ``{"path", "hash", "record"}`` or ``{"path", "hash", "error"}``; never raises
     for a bad file. Pure apart from reading the file: safe to map over processes or a cluster."""
@@ -91,7 +113,7 @@ def parse_file(path: str, digest: str | None = None, timeout: float | None = Non
         with _time_budget(budget):
             rec = load_report(Path(path)).to_dict()
     except _Timeout:
-        return {"path": path, "hash": digest, "error": f"took longer than {budget:g} s; gave up"}
+        return {"path": path, "hash": digest, "error": _timeout_reason(budget), "timed_out": True}
     except TextmineError as exc:
         return {"path": path, "hash": digest, "error": exc.reason}
     except MemoryError:
@@ -110,34 +132,205 @@ def _progress(total: int, enabled: bool | None, desc: str):
     return tqdm(total=total, desc=desc, unit="report", disable=not enabled, file=sys.stderr)
 
 
-def _parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None, sink) -> None:
-    """Parse (path, hash) pairs, calling ``sink(result)`` as each finishes."""
+def _parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None, sink, *,
+                parse: Callable[..., dict] = parse_file, timeout: float | None = None) -> None:
+    """Parse (path, hash) pairs, calling ``sink(result)`` as each finishes.
+
+    ``workers=1`` parses here, in this process. Otherwise (the default: one per core) each file goes
+    to a worker process that a watchdog can stop: a worker still busy ``timeout`` plus a grace period
+    after it got its file (a parser hung inside C code, where SIGALRM cannot reach), or holding more
+    than ``MAX_WORKER_MEMORY_MB``, is killed, its file reported, and a fresh worker takes its place.
+    ``parse`` is the per-file function (a picklable top-level function of path, hash, timeout).
+    """
     if not todo:
         return
-    workers = workers or min(os.cpu_count() or 1, len(todo))
+    budget = FILE_TIMEOUT if timeout is None else timeout
     bar = _progress(len(todo), progress, "parsing")
     try:
-        if workers <= 1 or len(todo) <= 2:
+        if workers == 1:
             for path, digest in todo:
-                sink(parse_file(path, digest))
-                bar.update()
-            return
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-            futures = {pool.submit(parse_file, p, h): (p, h) for p, h in todo}
-            for fut in as_completed(futures):
-                path, digest = futures[fut]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # a worker died (killed, out of memory)
-                    res = {"path": path, "hash": digest, "error": f"worker failed ({exc.__class__.__name__})"}
+                res = parse(path, digest, budget)
+                res.pop("timed_out", None)
                 sink(res)
                 bar.update()
+            return
+        n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+        _WorkerPool(n, parse, budget, MAX_WORKER_MEMORY_MB).run(todo, sink, bar.update)
     finally:
         bar.close()
 
+
+def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
+    """A worker process: parse the files sent over ``conn`` until told to stop or orphaned."""
+    import importlib
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:  # die with the parent (Linux): a killed batch leaves no worker behind
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    if memory_mb > 0:
+        # A hard ceiling far above the watchdog's RSS limit: catches allocations too fast to sample.
+        try:
+            import resource
+
+            cap = int((memory_mb + 2048) * 1048576)  # + the idle worker's mapped arenas and buffers
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+        except (ImportError, ValueError, OSError):
+            pass
+    for mod in ("textmine.report", "textmine.meta", "textmine.tables", "textmine.validate",
+                "textmine.statements", "textmine.themes", "textmine.classifier"):
+        try:  # import time is not the first file's: the watchdog clock starts after this
+            importlib.import_module(mod)
+        except Exception:
+            pass
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(("done", parse(task[0], task[1], budget)))
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc; 0 where unknown)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    task: tuple[str, str] | None = None
+    started: float = 0.0
+    ready: bool = False
+
+
+class _WorkerPool:
+    """Worker processes with a watchdog over time and memory (see :func:`_parse_many`)."""
+
+    def __init__(self, n: int, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("spawn")
+        self.n, self.parse, self.budget, self.memory_mb = n, parse, budget, memory_mb
+        # Past the budget the worker's own SIGALRM should have answered; a little later it is stuck.
+        self.hard = budget + min(30.0, max(3.0, 0.25 * budget)) if budget else 0.0
+        self.failed_starts = 0
+
+    def _start(self) -> _Worker:
+        here, there = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(there, self.parse, self.budget, self.memory_mb),
+                                daemon=True, name="textmine-worker")
+        proc.start()
+        there.close()
+        return _Worker(proc, here)
+
+    @staticmethod
+    def _stop(w: _Worker) -> None:
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+
+    def run(self, todo: list[tuple[str, str]], sink, done) -> None:
+        import time
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        pending = deque(todo)
+        pool = [self._start() for _ in range(min(self.n, len(pending)))]
+
+        def finish(w: _Worker, res: dict) -> None:
+            w.task = None
+            sink(res)
+            done()
+
+        def replace(w: _Worker) -> None:
+            self._stop(w)
+            pool.remove(w)
+            if pending:
+                pool.append(self._start())
+
+        try:
+            while pending or any(w.task for w in pool):
+                for w in pool:
+                    if w.ready and w.task is None and pending:
+                        w.task, w.started = pending.popleft(), time.monotonic()
+                        w.conn.send(w.task)
+                if not pool:  # every worker failed to start: parse the rest here
+                    import warnings
+
+                    warnings.warn("textmine worker processes fail to start; parsing in this process", stacklevel=2)
+                    while pending:
+                        p, h = pending.popleft()
+                        sink(self.parse(p, h, self.budget))
+                        done()
+                    return
+                busy = [w for w in pool if w.task]
+                waits = [self.hard - (time.monotonic() - w.started) for w in busy if self.hard]
+                tick = 0.5 if busy and self.memory_mb > 0 else None
+                timeout = min([max(0.0, t) for t in waits] + ([tick] if tick else []), default=None)
+                ready = set(wait([w.conn for w in pool] + [w.proc.sentinel for w in pool], timeout))
+                now = time.monotonic()
+                for w in list(pool):
+                    msg = None
+                    if w.conn in ready or w.proc.sentinel in ready:
+                        try:
+                            msg = w.conn.recv() if w.conn.poll() else None
+                        except (EOFError, OSError):
+                            msg = None
+                    if msg and msg[0] == "ready":
+                        w.ready, self.failed_starts = True, 0
+                    elif msg and msg[0] == "done":
+                        res = msg[1]
+                        timed_out = res.pop("timed_out", False)
+                        finish(w, res)
+                        if timed_out:  # interrupted mid-way: its lazily built state may be half made
+                            replace(w)
+                    elif w.proc.sentinel in ready or w.conn in ready:  # the worker died
+                        w.proc.join(5)  # its pipe can close a moment before it is reaped
+                        code = w.proc.exitcode
+                        if w.task:
+                            how = (f"killed by signal {-code}; out of memory?" if code is not None and code < 0
+                                   else f"exit code {code}")
+                            finish(w, {"path": w.task[0], "hash": w.task[1],
+                                       "error": f"the parser process died ({how})"})
+                        elif not w.ready:
+                            self.failed_starts += 1
+                        if self.failed_starts >= 3:
+                            self._stop(w)
+                            pool.remove(w)
+                        else:
+                            replace(w)
+                    elif w.task and self.hard and now - w.started > self.hard:
+                        finish(w, {"path": w.task[0], "hash": w.task[1], "error": _timeout_reason(self.budget)
+                                   + "; the parser was stuck and its process was stopped"})
+                        replace(w)
+                    elif w.task and self.memory_mb > 0 and _rss_mb(w.proc.pid) > self.memory_mb:
+                        finish(w, {"path": w.task[0], "hash": w.task[1],
+                                   "error": f"used more than {self.memory_mb:g} MB of memory; stopped "
+                                            "(TEXTMINE_MAX_WORKER_MEMORY_MB)"})
+                        replace(w)
+        finally:
+            for w in pool:
+                try:
+                    w.conn.send(None)
+                except (OSError, ValueError):
+                    pass
+            for w in pool:
+                w.proc.join(2)
+                self._stop(w)
 
 @dataclass
 class Corpus:
@@ -205,6 +398,8 @@ class Corpus:
 
     @classmethod
     def _from_results(cls, files, results, failed, root, store_path, parsed, mapping) -> Corpus:
+        from .frames import doc_id_of
+
         records = []
         for f in files:
             res = results.get(str(f))
@@ -213,6 +408,7 @@ class Corpus:
             if res.get("record"):
                 rec = dict(res["record"])
                 rec["source"] = str(f)
+                rec["doc_id"] = doc_id_of(rec)
                 records.append(rec)
             else:
                 failed.append({"path": str(f), "reason": res.get("error") or "unknown error"})
@@ -220,7 +416,10 @@ class Corpus:
 
     @classmethod
     def from_records(cls, records: Iterable[dict], agency_map: Mapping[str, str] | None = None) -> Corpus:
-        return cls(list(records), agency_map=agency_map)
+        """A corpus of JSON records (``report.to_dict()``), e.g. read back from JSONL."""
+        from .frames import doc_id_of
+
+        return cls([dict(r, doc_id=doc_id_of(r)) for r in records], agency_map=agency_map)
 
     @classmethod
     def from_files(cls, paths: Iterable[str | os.PathLike]) -> Corpus:
@@ -235,123 +434,62 @@ class Corpus:
         return cls(records, failed)
 
     # --- frames ------------------------------------------------------------------------------------
-    def _doc_rows(self) -> list[dict]:
-        from .agencies import agency_id, level_of
+    def _rows(self) -> dict[str, list[dict]]:
+        """Frame rows of every record, computed once (records do not change after construction)."""
+        cached = self.__dict__.get("_rows_cache")
+        if cached is None:
+            from .frames import COLUMNS, record_rows
 
-        rows = []
-        for rec in self.records:
-            meta = rec.get("meta") or {}
-            region = meta.get("region") or {}
-            agency = meta.get("agency")
-            rows.append({
-                "doc_id": rec.get("doc_id") or _doc_id(rec),
-                "path": rec.get("source"),
-                "format": rec.get("format"),
-                "agency": agency,
-                "agency_id": agency_id(agency, region, self.agency_map),
-                "year": meta.get("year"),
-                "published": meta.get("published"),
-                "level": level_of(agency, region),
-                "province": region.get("province"),
-                "city": region.get("city"),
-                "county": region.get("county"),
-                "template": meta.get("template"),
-                "sections_found": list((rec.get("sections") or {}).keys()),
-                "n_statements": len(rec.get("statements") or []),
-                "n_findings": len(rec.get("validation") or []),
-            })
-        return rows
+            cached = {name: [] for name in COLUMNS}
+            for rec in self.records:
+                for name, rows in record_rows(rec, self.agency_map).items():
+                    cached[name].extend(rows)
+            self.__dict__["_rows_cache"] = cached
+        return cached
 
     @property
     def documents(self):
-        import pandas as pd
+        """One row per report: doc_id, path, agency, agency_id, year, level, region, template, sections found, …"""
+        from .frames import frame
 
-        cols = ["doc_id", "path", "format", "agency", "agency_id", "year", "published", "level", "province", "city",
-                "county", "template", "sections_found", "n_statements", "n_findings"]
-        df = pd.DataFrame(self._doc_rows(), columns=cols)
-        df["year"] = df["year"].astype("Int64")
-        return df
-
-    def _docs_by_id(self) -> dict[str, dict]:
-        return {d["doc_id"]: d for d in self._doc_rows()}
+        return frame("documents", self._rows()["documents"])
 
     @property
     def sections(self):
-        import pandas as pd
+        """One row per section of each report, with its title and text."""
+        from .frames import frame
 
-        docs = self._docs_by_id()
-        rows = []
-        for rec in self.records:
-            d = docs[rec.get("doc_id") or _doc_id(rec)]
-            for key, sec in (rec.get("sections") or {}).items():
-                rows.append({"doc_id": d["doc_id"], "agency": d["agency"], "agency_id": d["agency_id"],
-                             "year": d["year"], "section": key, "title": sec.get("title"),
-                             "inferred": bool(sec.get("inferred")), "chars": len(sec.get("text") or ""),
-                             "text": sec.get("text")})
-        df = pd.DataFrame(rows, columns=["doc_id", "agency", "agency_id", "year", "section", "title", "inferred",
-                                         "chars", "text"])
-        df["year"] = df["year"].astype("Int64")
-        return df
+        return frame("sections", self._rows()["sections"])
 
     @property
     def statements(self):
-        import pandas as pd
+        """One row per section-5 statement: role, text, themes, scores, subsection, …"""
+        from .frames import frame
 
-        docs = self._docs_by_id()
-        rows = []
-        for rec in self.records:
-            d = docs[rec.get("doc_id") or _doc_id(rec)]
-            for s in rec.get("statements") or []:
-                rows.append({"doc_id": d["doc_id"], "agency": d["agency"], "agency_id": d["agency_id"],
-                             "year": d["year"], "level": d["level"], "province": d["province"],
-                             "statement_id": s.get("id"), "order": s.get("order"), "role": s.get("role"),
-                             "text": s.get("text"), "themes": list(s.get("themes") or []),
-                             "scores": dict(s.get("scores") or {}), "subsection": s.get("subsection"),
-                             "answers": list(s.get("answers") or [])})
-        cols = ["doc_id", "agency", "agency_id", "year", "level", "province", "statement_id", "order", "role", "text",
-                "themes", "scores", "subsection", "answers"]
-        df = pd.DataFrame(rows, columns=cols)
-        df["year"] = df["year"].astype("Int64")
-        return df
+        return frame("statements", self._rows()["statements"])
 
     @property
     def findings(self):
-        import pandas as pd
-
+        """One row per consistency finding: R1–R5 per report and R6 across years of one agency."""
+        from .frames import frame
         from .validate import check_corpus
 
-        docs = self._docs_by_id()
-        rows = []
-        for rec in self.records:
-            d = docs[rec.get("doc_id") or _doc_id(rec)]
-            for f in rec.get("validation") or []:
-                rows.append({"doc_id": d["doc_id"], "agency": d["agency"], "agency_id": d["agency_id"],
-                             "year": d["year"], **{k: f.get(k) for k in ("rule", "severity", "where", "expected",
-                                                                        "found", "message")}})
-        recs = []
-        for rec in self.records:
-            r = dict(rec)
-            r["agency_id"] = docs[rec.get("doc_id") or _doc_id(rec)]["agency_id"]
-            recs.append(r)
+        rows = list(self._rows()["findings"])
+        ids = {d["doc_id"]: d["agency_id"] for d in self._rows()["documents"]}
+        recs = [dict(rec, agency_id=ids.get(rec.get("doc_id"))) for rec in self.records]
         for f in check_corpus(recs):
-            rows.append({"doc_id": f.get("doc_id"), "agency": f.get("agency"), "agency_id": f.get("agency_id"),
-                         "year": f.get("year"), **{k: f.get(k) for k in ("rule", "severity", "where", "expected",
-                                                                        "found", "message")}})
-        cols = ["doc_id", "agency", "agency_id", "year", "rule", "severity", "where", "expected", "found", "message"]
-        df = pd.DataFrame(rows, columns=cols)
-        df["year"] = df["year"].astype("Int64")
-        return df
+            rows.append({k: f.get(k) for k in ("doc_id", "agency", "agency_id", "year", "rule", "severity", "where",
+                                              "expected", "found", "message")})
+        return frame("findings", rows)
 
     def table(self, name: str):
-        """Tidy frame of one standard table: doc_id, agency, year, row, column, value."""
-        from .tables import tables_frame
+        """Tidy frame of one standard table: doc_id, agency, agency_id, year, row, column, value."""
+        from .frames import frame
 
         if name not in ("proactive", "requests", "appeals"):
             raise TextmineError(f"unknown table {name!r}; expected proactive, requests or appeals")
-        recs = [dict(r, doc_id=r.get("doc_id") or _doc_id(r)) for r in self.records]
-        df = tables_frame(recs)
-        df = df[df["table"] == name].drop(columns=["table"]).reset_index(drop=True)
-        return df
+        rows = [r for r in self._rows()["tables"] if r["table"] == name]
+        return frame("tables", rows).drop(columns=["table"])
 
     @property
     def failed(self):
@@ -387,10 +525,6 @@ class Corpus:
             df.to_parquet(p, index=False)
             written.append(p)
         return written
-
-
-def _doc_id(rec: dict) -> str:
-    return hashlib.sha1((rec.get("source") or repr(rec.get("meta"))).encode()).hexdigest()[:12]
 
 
 def load_agency_map(spec: Mapping[str, str] | str | os.PathLike | None) -> dict[str, str] | None:

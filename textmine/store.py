@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +25,10 @@ CREATE TABLE IF NOT EXISTS files (
     parsed_at TIMESTAMP DEFAULT current_timestamp
 )
 """
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
 
 
 def default_store_path(corpus_dir: str | os.PathLike) -> Path:
@@ -50,12 +55,15 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=self.read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise TextmineError("store is busy (another textmine process is writing to it)",
-                                    str(self.path)) from None
-            raise TextmineError(f"cannot open the store ({exc})", str(self.path)) from None
+                # DuckDB names the holder: "Conflicting lock is held in /usr/bin/python3 (PID 1234)".
+                pid = re.search(r"\(PID (\d+)\)", str(exc))
+                who = f"process {pid.group(1)}" if pid else "another process"
+                raise TextmineError(f"store is busy ({who} is writing to it; wait for it to finish, or "
+                                    "give this run its own --store)", str(self.path)) from None
+            raise TextmineError(f"cannot open the store ({_one_line(exc)})", str(self.path)) from None
         except duckdb.Error as exc:
-            raise TextmineError(f"the store is damaged or not a DuckDB file ({exc.__class__.__name__})",
-                                str(self.path)) from None
+            raise TextmineError(f"the store is damaged or not a DuckDB file ({exc.__class__.__name__}); "
+                                "it only caches parsed reports: delete it to rebuild it", str(self.path)) from None
         if not self.read_only:
             self.con.execute(SCHEMA)
         return self
@@ -70,12 +78,21 @@ class Store:
         rows = self.con.execute("SELECT hash, record, error FROM files WHERE version = ?", [version]).fetchall()
         return {h: (json.loads(r) if r else None, e) for h, r, e in rows}
 
+    def known_hashes(self, version: str) -> set[str]:
+        """Hashes already parsed by this textmine version (without loading their records)."""
+        return {h for (h,) in self.con.execute("SELECT hash FROM files WHERE version = ?", [version]).fetchall()}
+
     def put(self, digest: str, path: str, version: str, record: dict | None, error: str | None) -> None:
+        import duckdb
+
         payload = json.dumps(record, ensure_ascii=False, default=str) if record is not None else None
-        self.con.execute(
-            "INSERT OR REPLACE INTO files (hash, path, version, record, error) VALUES (?, ?, ?, ?, ?)",
-            [digest, path, version, payload, error],
-        )
+        try:  # one statement, committed on its own: a run killed after it keeps this record
+            self.con.execute(
+                "INSERT OR REPLACE INTO files (hash, path, version, record, error) VALUES (?, ?, ?, ?, ?)",
+                [digest, path, version, payload, error],
+            )
+        except duckdb.Error as exc:  # disk full, read-only medium, …
+            raise TextmineError(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
 
     def save_frames(self, frames: Iterable[tuple[str, object]]) -> None:
         """Materialise pandas frames as SQL tables (documents, statements, …) for ad-hoc queries."""

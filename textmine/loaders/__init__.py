@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import TextmineError
-from .limits import check_size
+from .limits import check_document, check_size
 
 FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
            ".shtml": "html", ".xhtml": "html", ".md": "md", ".markdown": "md"}
@@ -48,7 +48,9 @@ def load_document(path_or_text: str | os.PathLike) -> Document:
         from .text import parse_text
         if not path_or_text.strip():
             raise TextmineError("empty text")
-        return parse_text(path_or_text, source=None, fmt="text")
+        # Lone surrogates (from broken decoders upstream) would crash the tokenizers later on.
+        text = path_or_text.encode("utf-8", "replace").decode("utf-8")
+        return _checked(parse_text(text, source=None, fmt="text"))
     path = str(path_or_text)
     fmt = format_of(path)
     try:
@@ -65,7 +67,7 @@ def load_document(path_or_text: str | os.PathLike) -> Document:
         raise TextmineError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", path) from None
     if not data.strip():
         raise TextmineError("empty file", path)
-    return _loader(fmt)(path, data)
+    return _checked(_loader(fmt)(path, data))
 
 
 def load_bytes(data: bytes, fmt: str, source: str | None = None) -> Document:
@@ -74,7 +76,13 @@ def load_bytes(data: bytes, fmt: str, source: str | None = None) -> Document:
         raise TextmineError(f"unknown format {fmt!r}", source)
     if not data.strip():
         raise TextmineError("empty file", source)
-    return _loader(fmt)(source or f"<{fmt}>", data)
+    return _checked(_loader(fmt)(source or f"<{fmt}>", data))
+
+
+def _checked(doc: Document) -> Document:
+    """Every format gets the text limit (TEXTMINE_MAX_TEXT_CHARS): later stages are not linear in size."""
+    check_document(doc)
+    return doc
 
 
 def _looks_like_text(s: str) -> bool:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from ..document import Block, Document, Paragraph, make_table
 from ..errors import TextmineError
 from ..textutil import clean_line, is_page_number, tighten
+from .limits import check_document, check_xml_member, check_zip, open_zip, safe_xml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -30,6 +28,16 @@ def _cell_text(tc) -> str:
     return "".join(p for p in paras if p)
 
 
+def _count(value: str | None, default: int, cap: int = 100) -> int:
+    """A span or skip count from the XML: junk reads as the default, huge values are capped (a
+    hostile gridSpan of a billion would otherwise allocate a billion cells)."""
+    try:
+        n = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return max(0, min(n, cap))
+
+
 def _table_rows(tbl) -> list[list[str]]:
     """Grid of a w:tbl: gridSpan repeats a cell to the right, vMerge continues the cell above."""
     grid: list[list[str]] = []
@@ -38,7 +46,7 @@ def _table_rows(tbl) -> list[list[str]]:
         trpr = tr.find(_W + "trPr")
         before = trpr.find(_W + "gridBefore") if trpr is not None else None
         if before is not None:
-            row.extend([""] * int(before.get(_W + "val", "0") or 0))
+            row.extend([""] * _count(before.get(_W + "val"), 0))
         for tc in tr.findall(_W + "tc"):
             tcpr = tc.find(_W + "tcPr")
             span = 1
@@ -46,7 +54,7 @@ def _table_rows(tbl) -> list[list[str]]:
             if tcpr is not None:
                 gs = tcpr.find(_W + "gridSpan")
                 if gs is not None:
-                    span = max(1, min(int(gs.get(_W + "val", "1") or 1), 100))
+                    span = max(1, _count(gs.get(_W + "val"), 1))
                 vm = tcpr.find(_W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(_W + "val", "continue")
@@ -71,9 +79,11 @@ def _body_blocks(body) -> list[Block]:
         elif el.tag == _W + "tbl":
             rows = [r for r in _table_rows(el) if any(r)]
             if len(list(el.iter(_W + "tbl"))) > 1:
-                # A table holding tables: treat its cells as containers.
-                for tc in el.iter(_W + "tc"):
-                    blocks.extend(_body_blocks(tc))
+                # A table holding tables: treat its own cells as containers (only its own: walking
+                # every nested cell at every level repeats text and grows exponentially with depth).
+                for tr in el.findall(_W + "tr"):
+                    for tc in tr.findall(_W + "tc"):
+                        blocks.extend(_body_blocks(tc))
             elif rows:
                 blocks.append(make_table(rows))
         elif el.tag == _W + "sdt":
@@ -84,26 +94,27 @@ def _body_blocks(body) -> list[Block]:
 
 
 def load_docx(path: str, data: bytes) -> Document:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise TextmineError("not a .docx file (not a zip archive, or a truncated one)", path) from None
+    zf = open_zip(data, path)
     with zf:
         try:
             info = zf.getinfo("word/document.xml")
         except KeyError:
             raise TextmineError("not a .docx file (no word/document.xml)", path) from None
-        from .limits import check_zip
-
         check_zip(zf, path)
+        check_xml_member(info, path)
         try:
-            xml = zf.read(info)
-        except Exception as exc:  # truncated members surface here
-            raise TextmineError(f"damaged .docx ({exc.__class__.__name__})", path) from None
-    from .limits import safe_xml
-
+            # Read no more than the stated size: zipfile's read() inflates a member in one call, however
+            # far past its stated size the data goes; read(n) inflates at most n bytes.
+            with zf.open(info) as fh:
+                xml = fh.read(info.file_size + 1)
+        except Exception as exc:  # truncated or corrupted members (bad CRC, cut deflate stream)
+            raise TextmineError(f"damaged .docx ({exc.__class__.__name__}: corrupt or truncated)", path) from None
+        if len(xml) != info.file_size:
+            raise TextmineError("damaged .docx (document.xml is shorter than stated: truncated download?)", path)
     root = safe_xml(xml, path)
     body = root.find(_W + "body")
     if body is None:
         raise TextmineError("damaged .docx (document has no body)", path)
-    return Document(_body_blocks(body), source=path, format="docx")
+    doc = Document(_body_blocks(body), source=path, format="docx")
+    check_document(doc)
+    return doc

@@ -1,38 +1,261 @@
-"""Resource limits for untrusted files (sizes, zip bombs, XML entity expansion)."""
+"""Resource limits for untrusted files: sizes, zip bombs, XML entity expansion, HTML nesting, tables.
+
+Reports come from crawlers: truncated downloads, error pages, archives built to explode. Every limit
+here turns such a file into a :class:`TextmineError` naming the file and the limit, before the costly
+step (inflating, parsing, expanding) happens. Each limit is read once from an environment variable at
+import; a value of 0 (or less) switches that limit off. The README section "Limits of untrusted input"
+lists them.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import struct
+import warnings
 import zipfile
 
 from ..errors import TextmineError
 
-# Defaults; override with environment variables (documented in the README).
-MAX_FILE_MB = float(os.environ.get("TEXTMINE_MAX_FILE_MB", "100"))
-MAX_UNZIPPED_MB = float(os.environ.get("TEXTMINE_MAX_UNZIPPED_MB", "200"))
-MAX_PDF_PAGES = int(os.environ.get("TEXTMINE_MAX_PDF_PAGES", "300"))
+
+def _env_number(name: str, default: float) -> float:
+    """A limit from the environment; a malformed value falls back to the default (with a warning)
+    rather than breaking every import of textmine."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        warnings.warn(f"{name}={raw!r} is not a number; using the default {default:g}", stacklevel=2)
+        return default
+
+
+# Name -> (environment variable, default, what it bounds): the table in the README, as data.
+LIMITS: dict[str, tuple[str, float, str]] = {
+    "MAX_FILE_MB": ("TEXTMINE_MAX_FILE_MB", 100, "size of any input file"),
+    "MAX_TEXT_MB": ("TEXTMINE_MAX_TEXT_MB", 1, "size of a .txt or .md file (a report is 20-200 KB of text)"),
+    "MAX_HTML_MB": ("TEXTMINE_MAX_HTML_MB", 20, "size of an .html file (markup, styles and scripts included)"),
+    "MAX_TEXT_CHARS": ("TEXTMINE_MAX_TEXT_CHARS", 300_000,
+                       "characters of text in one document (later stages grow faster than linearly)"),
+    "MAX_UNZIPPED_MB": ("TEXTMINE_MAX_UNZIPPED_MB", 200,
+                        "total uncompressed size of a .docx, from the zip directory, before inflating"),
+    "MAX_XML_MB": ("TEXTMINE_MAX_XML_MB", 30, "uncompressed size of the document XML inside a .docx"),
+    "MAX_PDF_PAGES": ("TEXTMINE_MAX_PDF_PAGES", 300, "pages of a PDF"),
+    "MAX_HTML_DEPTH": ("TEXTMINE_MAX_HTML_DEPTH", 512, "nesting depth of HTML elements"),
+    "MAX_HTML_ELEMENTS": ("TEXTMINE_MAX_HTML_ELEMENTS", 200_000,
+                          "elements of an HTML page (each costs about 1 KB once parsed)"),
+    "MAX_TABLE_CELLS": ("TEXTMINE_MAX_TABLE_CELLS", 200_000,
+                        "cells of one HTML table after expanding rowspan/colspan"),
+    "FILE_TIMEOUT": ("TEXTMINE_FILE_TIMEOUT", 120, "seconds one file may take in a batch"),
+    "MAX_WORKER_MEMORY_MB": ("TEXTMINE_MAX_WORKER_MEMORY_MB", 2048,
+                             "resident memory of one batch worker process"),
+}
+
+MAX_FILE_MB = _env_number(*LIMITS["MAX_FILE_MB"][:2])
+MAX_TEXT_MB = _env_number(*LIMITS["MAX_TEXT_MB"][:2])
+MAX_HTML_MB = _env_number(*LIMITS["MAX_HTML_MB"][:2])
+MAX_TEXT_CHARS = int(_env_number(*LIMITS["MAX_TEXT_CHARS"][:2]))
+MAX_UNZIPPED_MB = _env_number(*LIMITS["MAX_UNZIPPED_MB"][:2])
+MAX_XML_MB = _env_number(*LIMITS["MAX_XML_MB"][:2])
+MAX_PDF_PAGES = int(_env_number(*LIMITS["MAX_PDF_PAGES"][:2])) or 10**9
+MAX_HTML_DEPTH = int(_env_number(*LIMITS["MAX_HTML_DEPTH"][:2]))
+MAX_HTML_ELEMENTS = int(_env_number(*LIMITS["MAX_HTML_ELEMENTS"][:2]))
+MAX_TABLE_CELLS = int(_env_number(*LIMITS["MAX_TABLE_CELLS"][:2]))
+FILE_TIMEOUT = _env_number(*LIMITS["FILE_TIMEOUT"][:2])
+MAX_WORKER_MEMORY_MB = _env_number(*LIMITS["MAX_WORKER_MEMORY_MB"][:2])
+
+_MB = 1024 * 1024
+_TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+# Word writes a few dozen zip entries (a few hundred with many images); the central directory of a
+# zip is parsed in full by zipfile before anything can be checked, so its size is bounded first.
+_MAX_ZIP_DIRECTORY = 4 * _MB
+
+
+def _over(value: float, limit: float) -> bool:
+    return limit > 0 and value > limit
+
+
+def _limit_hint(var: str) -> str:
+    return f"raise {var} to allow it"
 
 
 def check_size(path: str, size: int) -> None:
-    if size > MAX_FILE_MB * 1024 * 1024:
-        raise TextmineError(f"file is {size / 1048576:.0f} MB, over the {MAX_FILE_MB:.0f} MB limit", path)
+    """Refuse a file over the size limit; text and HTML files have tighter ones (all of their bytes
+    are text to parse, where a PDF or DOCX is mostly fonts and pictures)."""
+    if _over(size, MAX_FILE_MB * _MB):
+        raise TextmineError(f"file is {size / _MB:.1f} MB, over the {MAX_FILE_MB:g} MB limit "
+                            f"({_limit_hint('TEXTMINE_MAX_FILE_MB')})", path)
+    name = str(path).lower()
+    if name.endswith(_TEXT_SUFFIXES) and _over(size, MAX_TEXT_MB * _MB):
+        raise TextmineError(f"text file is {size / _MB:.1f} MB, over the {MAX_TEXT_MB:g} MB limit for .txt/.md "
+                            f"(several reports in one file? {_limit_hint('TEXTMINE_MAX_TEXT_MB')})", path)
+    if name.endswith(_HTML_SUFFIXES):
+        check_html_size(path, size)
+
+
+def check_html_size(path: str | None, size: int) -> None:
+    if _over(size, MAX_HTML_MB * _MB):
+        raise TextmineError(f"HTML file is {size / _MB:.1f} MB, over the {MAX_HTML_MB:g} MB limit "
+                            f"({_limit_hint('TEXTMINE_MAX_HTML_MB')})", path)
+
+
+def check_document(doc) -> None:
+    """Refuse a loaded document with more text than a report has. Segmentation and table parsing
+    grow faster than linearly with it (a file of 300 reports run together takes minutes and gigabytes),
+    so this bounds every later stage. Loaders call it on what they return."""
+    n = 0
+    for block in doc.blocks:
+        rows = getattr(block, "rows", None)
+        n += sum(len(c) for row in rows for c in row) if rows is not None else len(block.text)
+    if _over(n, MAX_TEXT_CHARS):
+        raise TextmineError(f"the document holds {n} characters of text, over the {MAX_TEXT_CHARS} limit "
+                            f"(a report has a few thousand to about 100,000; several reports in one file? "
+                            f"{_limit_hint('TEXTMINE_MAX_TEXT_CHARS')})", doc.source)
+
+
+def _zip_directory_size(data: bytes) -> int | None:
+    """Size of the central directory from the end record (zip64 aware), or None when there is none."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if at < 0 or at + 22 > len(data):
+        return None
+    size = struct.unpack_from("<L", data, at + 12)[0]
+    if size == 0xFFFFFFFF:
+        loc = data.rfind(b"PK\x06\x07", max(0, at - 20), at)
+        if loc >= 0 and loc + 20 <= len(data):
+            rec = struct.unpack_from("<Q", data, loc + 8)[0]
+            if rec + 56 <= len(data) and data[rec:rec + 4] == b"PK\x06\x06":
+                size = struct.unpack_from("<Q", data, rec + 40)[0]
+    return size
+
+
+def open_zip(data: bytes, path: str) -> zipfile.ZipFile:
+    """Open an archive from bytes after bounding the directory zipfile would read in full."""
+    import io
+
+    size = _zip_directory_size(data)
+    if size is not None and size > _MAX_ZIP_DIRECTORY:
+        raise TextmineError(f"archive directory is {size / _MB:.0f} MB (far more entries than a Word "
+                            "document has); refused", path)
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # BadZipFile, and for a mangled directory NotImplementedError, struct.error, …
+        raise TextmineError("not a .docx file (not a zip archive, or a truncated one)", path) from None
 
 
 def check_zip(zf: zipfile.ZipFile, path: str) -> None:
-    """Refuse archives that would inflate beyond the limit, before inflating anything."""
-    total = sum(i.file_size for i in zf.infolist())
-    if total > MAX_UNZIPPED_MB * 1024 * 1024:
+    """Refuse archives that would inflate beyond the limit, before inflating anything.
+
+    The sizes come from the zip directory, which can lie: members are then read with ``read(n)``
+    for the stated size n (zipfile's deflate reader inflates at most n bytes per call), so a lying
+    entry gives a CRC error, not a memory blow-up. The bzip2 and LZMA readers have no such output
+    bound, and Word never writes them: refused.
+    """
+    total = 0
+    for info in zf.infolist():
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise TextmineError(f"archive entry {info.filename!r} uses a compression Word never writes "
+                                f"(method {info.compress_type}); refused", path)
+        total += info.file_size
+    if _over(total, MAX_UNZIPPED_MB * _MB):
         raise TextmineError(
-            f"archive would inflate to {total / 1048576:.0f} MB, over the {MAX_UNZIPPED_MB:.0f} MB limit", path
-        )
+            f"archive would inflate to {total / _MB:.0f} MB, over the {MAX_UNZIPPED_MB:g} MB limit "
+            f"(a zip bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
 
 
-def safe_xml(data: bytes, path: str):
-    """Parse XML with entity expansion, DTD loading and network access off."""
+def check_xml_member(info: zipfile.ZipInfo, path: str) -> None:
+    """The document XML becomes an in-memory tree several times its size: bound it on its own."""
+    if _over(info.file_size, MAX_XML_MB * _MB):
+        raise TextmineError(f"{info.filename} is {info.file_size / _MB:.0f} MB uncompressed, over the "
+                            f"{MAX_XML_MB:g} MB limit ({_limit_hint('TEXTMINE_MAX_XML_MB')})", path)
+
+
+def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False):
+    """Parse XML with entity expansion, DTD loading and network access off.
+
+    Office XML never has a DOCTYPE; one that declares entities is an attack (billion laughs, external
+    entities), so by default a document with one is refused; entities are never expanded either way.
+    libxml2's own limits stay on (no ``huge_tree``): nesting depth 256, text nodes of 10 MB, entity
+    amplification.
+    """
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if "amplification" in (exc.msg or "").lower():
+            raise TextmineError("the document XML declares entities that expand enormously "
+                                "(a billion-laughs attack?); refused", path) from None
         raise TextmineError(f"damaged XML inside the file ({exc.msg})", path) from None
+    except (ValueError, MemoryError) as exc:
+        raise TextmineError(f"damaged XML inside the file ({exc.__class__.__name__})", path) from None
+    if not allow_doctype and root.getroottree().docinfo.doctype:
+        raise TextmineError("the document XML declares a DOCTYPE (an entity expansion attack?); refused", path)
+    return root
+
+
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PDF_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_PDF_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
+
+
+def _inflate_bounded(data: bytes, start: int, cap: int, keep: bool) -> tuple[bytes | int | None, bool]:
+    """Inflate the zlib stream at ``start``: (None, True) when it would pass ``cap`` bytes, (None,
+    False) when it is not zlib data, else (the output if ``keep``, else its size; False). Input is
+    read in chunks and output bounded per call, so a bomb costs ``cap``, not its inflated size."""
+    import zlib
+
+    d = zlib.decompressobj()
+    out: list[bytes] = []
+    size = 0
+    pos = start
+    try:
+        while pos < len(data) and not d.eof:
+            piece = d.decompress(data[pos:pos + 65536], cap - size + 1)
+            pos += 65536
+            while True:  # drain what a chunk holds before reading more: output is bounded per call
+                size += len(piece)
+                if keep:
+                    out.append(piece)
+                if size > cap:
+                    return None, True
+                if not d.unconsumed_tail or d.eof:
+                    break
+                piece = d.decompress(d.unconsumed_tail, cap - size + 1)
+    except zlib.error:
+        if size == 0:
+            return None, False
+    return (b"".join(out) if keep else size), False
+
+
+def check_pdf_streams(data: bytes, path: str | None) -> None:
+    """Refuse a PDF whose Flate streams would inflate past the limit (a decompression bomb), before
+    a PDF library inflates them whole into memory.
+
+    Image streams are skipped (text extraction never decodes them, and scans hold big ones);
+    content, font and object streams are inflated in bounded chunks, twice for a double filter.
+    """
+    limit = MAX_UNZIPPED_MB * _MB
+    if limit <= 0:
+        return
+    total = 0
+    for m in _PDF_STREAM.finditer(data):
+        head = data[max(0, m.start() - 2048):m.start()]
+        head = head[head.rfind(b" obj") + 1:] if b" obj" in head else head
+        layers = min(3, len(_PDF_FLATE.findall(head)))
+        if not layers or _PDF_IMAGE.search(head):
+            continue
+        buf, pos = data, m.end()
+        for layer in range(layers):
+            out, bomb = _inflate_bounded(buf, pos, int(limit - total), keep=layer < layers - 1)
+            if bomb:
+                raise TextmineError(f"PDF streams would inflate to more than {MAX_UNZIPPED_MB:g} MB "
+                                    f"(a decompression bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
+            if out is None:
+                break
+            if isinstance(out, int):
+                total += out
+                break
+            buf, pos = out, 0

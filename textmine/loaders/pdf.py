@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..document import Block, Document, Paragraph, Table, make_table
 from ..errors import TextmineError
 from ..textutil import PARA_START, clean_line, is_page_number, tighten
-from .limits import MAX_PDF_PAGES
+from .limits import MAX_PDF_PAGES, check_pdf_streams
 
 
 def is_heading_like(text: str) -> bool:
@@ -197,9 +197,13 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
         for i in range(n_pages):
             page = pdf[i]
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            items = _pdfium_page_items(page, textpage, i + 1) if _needs_tables(page, text) else \
-                _pdfium_lines(page, textpage, i + 1, [])
+            try:
+                text = textpage.get_text_range()
+                items = _pdfium_page_items(page, textpage, i + 1) if _needs_tables(page, text) else \
+                    _pdfium_lines(page, textpage, i + 1, [])
+            finally:
+                textpage.close()
+                page.close()
             if items is None:  # the rare page only pdfplumber reads completely
                 if plumber is None:
                     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -208,15 +212,20 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
                     plumber = pdfplumber.open(io.BytesIO(data))
                 items = _page_items(plumber.pages[i], i + 1)
             pages.append(items)
-            textpage.close()
-            page.close()
+        if plumber is not None:
+            # Closing re-reads the pages in pdfplumber: keep it inside the error handling.
+            plumber.close()
+            plumber = None
     except TextmineError:
         raise
     except Exception as exc:
         raise TextmineError(f"cannot read PDF page ({exc.__class__.__name__})", source) from None
     finally:
         if plumber is not None:
-            plumber.close()
+            try:
+                plumber.close()
+            except Exception:
+                pass
         pdf.close()
     if not any(isinstance(it, _Line) or isinstance(it, Table) for items in pages for _, it in items):
         raise TextmineError("PDF has no text layer (a scan?); OCR it first", source)
@@ -276,4 +285,5 @@ def _paragraphs(items: list[object]) -> list[Block]:
 def load_pdf(path: str, data: bytes) -> Document:
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise TextmineError("not a PDF file (no %PDF header)", path)
+    check_pdf_streams(data, path)  # pdfium inflates a content stream whole: bound it first
     return parse_pdf(data, source=path)
