@@ -199,10 +199,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     con.print(_table("statements by role", ["role", "statements"], [[k, v] for k, v in st["statements"].items()]))
     con.print(_table("themes", ["theme", "statements"],
                      sorted(([k, v] for k, v in st["themes"].items()), key=lambda r: -r[1])))
-    con.print(_table("table totals by year", ["year", "requests received", "granted", "processed",
-                                              "administrative review", "litigation"],
-                     [[t["year"], t["requests_received"], t["requests_granted"], t["requests_processed"],
-                       t["appeals_review"], t["appeals_litigation"]] for t in st["table_totals"]]))
+    con.print(_table("table totals by year (blank: no report of that year has the table)",
+                     ["year", "reports with table 3", "requests received", "granted", "processed",
+                      "administrative review", "litigation"],
+                     [[t["year"], t["reports_with_table_3"], t["requests_received"], t["requests_granted"],
+                       t["requests_processed"], t["appeals_review"], t["appeals_litigation"]]
+                      for t in st["table_totals"]]))
     con.print(_table("consistency findings by rule", ["rule", "findings"],
                      [[k, v] for k, v in st["validation"].items()]))
     if st["failed"]:
@@ -277,6 +279,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     for p in written:
         print(p)
     return _batch_exit(args, corpus)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    folder = args.dir or _bundled_corpus()
+    res = ingest(folder, store=args.store, engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+                 parquet=args.parquet, agency_map=args.agency_map, progress=None if not args.json else False)
+    if args.json:
+        _print_json(res)
+    else:
+        print(f"{res['reports']} reports in the store ({res['parsed']} parsed now, {res['cached']} unchanged, "
+              f"{len(res['failed'])} failed) in {res['seconds_total']} s; store: {res['store']}"
+              + (f"; parquet: {res['parquet']}" if res["parquet"] else ""))
+        for f in res["failed"]:
+            print(f"textmine: skipped {f['path']}: {f['reason']}", file=sys.stderr)
+    if not res["reports"] and res["failed"]:
+        return 1
+    return 1 if (args.strict and res["failed"]) else 0
 
 
 def cmd_import_labels(args: argparse.Namespace) -> int:
@@ -380,6 +401,24 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--frames", metavar="DIR", help="also write every corpus frame as Parquet into DIR")
     sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML (theme labels of the export)")
     sp.set_defaults(func=cmd_export)
+
+    sp = sub.add_parser("ingest", help="parse a folder into the store (streamed; local or Dask) and write Parquet",
+                        description="Parse every new or changed report under DIR into the DuckDB store without "
+                                    "holding the corpus in memory, then rebuild the frames as SQL tables and, with "
+                                    "--parquet, as Parquet datasets partitioned by year. --engine dask maps the "
+                                    "same per-file parse over a Dask cluster (--scheduler ADDRESS, or a local "
+                                    "cluster); the workers must see the files at the same paths.")
+    sp.add_argument("dir", nargs="?", help="folder of reports (default: the bundled sample corpus)")
+    sp.add_argument("--store", metavar="FILE", help="DuckDB store (default: DIR/.textmine/corpus.duckdb)")
+    sp.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local worker processes (default) or a Dask cluster")
+    sp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: start a local cluster)")
+    sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    sp.add_argument("--parquet", metavar="DIR", help="also write the frames as Parquet datasets into DIR")
+    sp.add_argument("--agency-map", metavar="FILE", help="CSV/TSV/YAML of 'name, agency_id'")
+    sp.add_argument("--strict", action="store_true", help="exit non-zero when any file could not be read")
+    sp.add_argument("--json", action="store_true", help="print a JSON summary")
+    sp.set_defaults(func=cmd_ingest)
 
     sp = sub.add_parser("import-labels", help="read a Label Studio or doccano export into labeled JSONL",
                         description="Convert annotations made in Label Studio (JSON export) or doccano "

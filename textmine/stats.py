@@ -27,14 +27,19 @@ def corpus_stats(corpus: Corpus) -> dict:
     for y in sorted(years):
         r = req[(req["year"] == y) & (req["column"] == "total")]
         a = app[(app["year"] == y) & (app["column"] == "total")]
+        def total(df, rows):
+            # None, not 0, for a year in which no report has the table (legacy reports have none).
+            sel = df.loc[df["row"].isin(rows), "value"]
+            return int(sel.sum()) if len(sel) else None
+
         totals.append({
             "year": y,
-            "requests_received": int(r.loc[r["row"] == "new", "value"].sum()),
-            "requests_granted": int(r.loc[r["row"] == "granted", "value"].sum()),
-            "requests_processed": int(r.loc[r["row"] == "total_processed", "value"].sum()),
-            "appeals_review": int(a.loc[a["row"] == "review", "value"].sum()),
-            "appeals_litigation": int(a.loc[a["row"].isin(["litigation_direct", "litigation_after_review"]),
-                                            "value"].sum()),
+            "reports_with_table_3": int(r["doc_id"].nunique()),
+            "requests_received": total(r, ["new"]),
+            "requests_granted": total(r, ["granted"]),
+            "requests_processed": total(r, ["total_processed"]),
+            "appeals_review": total(a, ["review"]),
+            "appeals_litigation": total(a, ["litigation_direct", "litigation_after_review"]),
         })
     return {
         "documents": int(len(docs)),
