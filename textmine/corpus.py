@@ -498,19 +498,11 @@ class Corpus:
         return pd.DataFrame(self.failed_files, columns=["path", "reason"])
 
     def frames_for_sql(self) -> list[tuple[str, Any]]:
-        """The frames as stored in DuckDB (list/dict cells as JSON text)."""
-        import json
+        """The frames as stored in DuckDB and Parquet (list/dict cells as JSON text)."""
+        from .frames import portable
 
-        out = []
-        for name in ("documents", "sections", "statements", "findings", "failed"):
-            df = getattr(self, name).copy()
-            for col in df.columns:
-                if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
-                    df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
-            for col in ("expected", "found"):
-                if col in df.columns:
-                    df[col] = df[col].map(lambda v: None if v is None else str(v))
-            out.append((name, df))
+        out = [(name, portable(getattr(self, name).copy()))
+               for name in ("documents", "sections", "statements", "findings", "failed")]
         for t in ("proactive", "requests", "appeals"):
             out.append((f"table_{t}", self.table(t)))
         return out

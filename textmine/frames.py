@@ -71,3 +71,20 @@ def frame(name: str, rows: list[dict]):
         whole = all(float(v).is_integer() for v in df["value"])
         df["value"] = df["value"].astype("Int64" if whole else "float64")
     return df
+
+
+def portable(df):
+    """List and dict cells as JSON text, text columns as strings: how DuckDB and Parquet keep the frames
+    (a batch whose column happens to be all empty keeps the same schema)."""
+    import json
+
+    for col in df.columns:
+        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
+            df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
+    for col in ("expected", "found"):
+        if col in df.columns:
+            df[col] = df[col].map(lambda v: None if v is None else str(v))
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].astype("string")
+    return df

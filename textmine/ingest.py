@@ -53,21 +53,6 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
             cluster.close()
 
 
-def _sql_frame(df):
-    """List and dict cells as JSON text (how the store and Parquet keep them portable)."""
-    for col in df.columns:
-        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
-            df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
-    for col in ("expected", "found"):
-        if col in df.columns:
-            df[col] = df[col].map(lambda v: None if v is None else str(v))
-    # Text columns typed as strings, so a batch whose column is all empty keeps the same schema.
-    for col in df.columns:
-        if df[col].dtype == object:
-            df[col] = df[col].astype("string")
-    return df
-
-
 def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None, engine: str = "local",
            scheduler: str | None = None, workers: int | None = None, parquet: str | os.PathLike | None = None,
            progress: bool | None = None, agency_map: Mapping[str, str] | str | None = None,
@@ -75,7 +60,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
     """Parse every new or changed report under ``folder`` into the store, then rebuild the frames
     (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches."""
     from .corpus import CACHE_VERSION, _parse_many, file_hash, find_reports, load_agency_map
-    from .frames import COLUMNS, frame, record_rows
+    from .frames import COLUMNS, frame, portable, record_rows
     from .store import Store, default_store_path
     from .validate import check_corpus
 
@@ -147,13 +132,13 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
                                                            if k in req}}})
                 n_docs += 1
             for name in COLUMNS:
-                df = _sql_frame(frame(name, rows[name]))
+                df = portable(frame(name, rows[name]))
                 _append(st, name, df, created)
                 if out is not None and len(df):
                     _append_parquet(out / name, df)
         r6 = [{k: f.get(k) for k in COLUMNS["findings"]} for f in check_corpus(r6_records)]
         if r6:
-            df = _sql_frame(frame("findings", r6))
+            df = portable(frame("findings", r6))
             _append(st, "findings", df, created)
             if out is not None:
                 _append_parquet(out / "findings", df)
