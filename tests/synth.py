@@ -265,3 +265,16 @@ def to_pdf(r: SynthReport, chars_per_line: int = 28, header: str | None = "é’æ
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def render(r: SynthReport, fmt: str) -> bytes:
+    """The report as the bytes of a file in ``fmt`` (txt, md, html, docx, pdf)."""
+    if fmt == "txt":
+        return to_text(r).encode("utf-8")
+    if fmt == "md":
+        return to_markdown(r).encode("utf-8")
+    if fmt == "html":
+        return to_html(r).encode("utf-8")
+    if fmt == "docx":
+        return to_docx(r)
+    return to_pdf(r)

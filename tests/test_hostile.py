@@ -46,16 +46,7 @@ def report(year: int = 2023, agency: str = "青松县数据资源管理局") -> 
     return r
 
 
-def render(r: synth.SynthReport, fmt: str) -> bytes:
-    if fmt == "txt":
-        return synth.to_text(r).encode("utf-8")
-    if fmt == "md":
-        return synth.to_markdown(r).encode("utf-8")
-    if fmt == "html":
-        return synth.to_html(r).encode("utf-8")
-    if fmt == "docx":
-        return synth.to_docx(r)
-    return synth.to_pdf(r)
+render = synth.render
 
 
 # --- hostile builders --------------------------------------------------------------------------------

@@ -16,22 +16,10 @@ from textmine.loaders.text import decode, parse_text
 FORMATS = ["txt", "md", "html", "docx", "pdf"]
 
 
-def render(fmt: str, r: synth.SynthReport) -> bytes:
-    if fmt == "txt":
-        return synth.to_text(r).encode("utf-8")
-    if fmt == "md":
-        return synth.to_markdown(r).encode("utf-8")
-    if fmt == "html":
-        return synth.to_html(r).encode("utf-8")
-    if fmt == "docx":
-        return synth.to_docx(r)
-    return synth.to_pdf(r)
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_gives_the_same_paragraphs_and_tables(fmt):
     r = synth.default_report()
-    doc = load_bytes(render(fmt, r), fmt, f"report.{fmt}")
+    doc = load_bytes(synth.render(r, fmt), fmt, f"report.{fmt}")
     paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     assert paras == synth.paragraphs_of(r)
     tables = [b for b in doc.blocks if isinstance(b, Table)]

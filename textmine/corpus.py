@@ -99,6 +99,18 @@ def _timeout_reason(budget: float) -> str:
     return f"took longer than {budget:g} s; gave up (TEXTMINE_FILE_TIMEOUT)"
 
 
+def hash_files(files: Iterable[Path]) -> tuple[dict[str, str], list[dict]]:
+    """Content hash of each file (path -> sha1), and the files that could not be read."""
+    hashes: dict[str, str] = {}
+    failed: list[dict] = []
+    for f in files:
+        try:
+            hashes[str(f)] = file_hash(f)
+        except OSError as exc:
+            failed.append({"path": str(f), "reason": f"cannot read file ({exc.strerror})"})
+    return hashes, failed
+
+
 def parse_file(path: str, digest: str | None = None, timeout: float | None = None) -> dict:
     """Parse one file into ``{"path", "hash", "record"}`` or ``{"path", "hash", "error"}``; never raises
     for a bad file. Pure apart from reading the file: safe to map over processes or a cluster."""
@@ -360,13 +372,7 @@ class Corpus:
 
         files = find_reports(path)
         mapping = load_agency_map(agency_map)
-        hashes: dict[str, str] = {}
-        failed: list[dict] = []
-        for f in files:
-            try:
-                hashes[str(f)] = file_hash(f)
-            except OSError as exc:
-                failed.append({"path": str(f), "reason": f"cannot read file ({exc.strerror})"})
+        hashes, failed = hash_files(files)
         results: dict[str, dict] = {}
 
         if store is False:

@@ -59,7 +59,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
            batch: int = 500) -> dict:
     """Parse every new or changed report under ``folder`` into the store, then rebuild the frames
     (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches."""
-    from .corpus import CACHE_VERSION, _parse_many, file_hash, find_reports, load_agency_map
+    from .corpus import CACHE_VERSION, _parse_many, find_reports, hash_files, load_agency_map
     from .frames import COLUMNS, frame, portable, record_rows
     from .store import Store, default_store_path
     from .validate import check_corpus
@@ -70,13 +70,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
     files = find_reports(folder)
     mapping = load_agency_map(agency_map)
     store_path = Path(store) if store else default_store_path(folder if Path(folder).is_dir() else Path(folder).parent)
-    failed: list[dict] = []
-    hashes: dict[str, str] = {}
-    for f in files:
-        try:
-            hashes[str(f)] = file_hash(f)
-        except OSError as exc:
-            failed.append({"path": str(f), "reason": f"cannot read file ({exc.strerror})"})
+    hashes, failed = hash_files(files)
     with Store(store_path) as st:
         known = st.known_hashes(CACHE_VERSION)
         todo = [(p, h) for p, h in hashes.items() if h not in known]
