@@ -9,9 +9,9 @@ from .document import Document, Paragraph
 from .gazetteer import region_of
 from .sections import Segmentation
 
-_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
+_TITLE = re.compile(r"(?:政府信息(?:工作)?公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
 _YEAR = r"((?:19|20)\d{2})\s*年度?"
-_AGENCY_THEN_YEAR = re.compile(r"^(?P<agency>[\u4e00-\u9fff（）()·]{3,40}?)\s*" + _YEAR + r"\s*(?:度)?(?:政府信息公开|政务公开|信息公开)")
+_AGENCY_THEN_YEAR = re.compile(r"^(?P<agency>[\u4e00-\u9fff（）()·]{3,40}?)\s*" + _YEAR + r"\s*(?:度)?(?:政府信息(?:工作)?公开|政务公开|信息公开)")
 _YEAR_THEN_AGENCY = re.compile("^" + _YEAR + r"\s*(?P<agency>[\u4e00-\u9fff（）()·]{3,40}?)\s*(?:政府信息公开|政务公开|信息公开)")
 _PREAMBLE_AGENCY = re.compile(
     r"(?:本报告由|现向社会公布|编制并向社会公布|特向社会公布|现公布)(?P<agency>[\u4e00-\u9fff（）()]{3,30}?)"
@@ -55,7 +55,7 @@ def parse_date(text: str) -> str | None:
 
 
 def _clean_agency(a: str) -> str:
-    a = re.sub(r"^(?:关于)", "", a.strip(" 　:："))
+    a = re.sub(r"^关于|关于$", "", a.strip(" 　:："))
     return a
 
 

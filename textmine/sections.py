@@ -31,6 +31,8 @@ _SUBHEAD = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\
 _TABLE_SECTIONS = ("proactive", "requests", "appeals")
 _DATE_LINE = re.compile(r"^\s*(?:(?:19|20)\d{2}|[二〇零一两]{4})\s*年\s*[\d一二三四五六七八九十〇零]{1,3}\s*月"
                         r"\s*[\d一二三四五六七八九十〇零]{1,3}\s*日\s*$|^\s*20\d{2}[-./]\d{1,2}[-./]\d{1,2}\s*$")
+# "（联系人：…，联系电话：…）" after the signature.
+_CONTACT_LINE = re.compile(r"^\s*[（(]?\s*(?:联系人|联系电话|联系方式|联系地址|电话|邮箱)[：:][^。]{0,80}[）)]?\s*$")
 _ORG_SUFFIX = re.compile(r"(?:局|委|委员会|办|办公室|政府|厅|部|院|署|街道|镇|乡|中心|处|会|所|管委会|管理委员会)$")
 
 
@@ -142,8 +144,12 @@ def _rules() -> dict:
         }
     return {
         "order": cfg["order"],
+        "orders": [cfg["order"], *cfg.get("alternative_orders", [])],
+        "merge": dict(cfg.get("merge", {})),
+        "back": set(cfg.get("back", [])),
         "sections": compiled,
         "problems_content": re.compile(cfg["problems_content"]),
+        "back_start": re.compile("|".join(f"(?:{p})" for p in cfg.get("back_start", []))),
         "other_content": re.compile(cfg["other_content"]),
     }
 
@@ -160,7 +166,10 @@ def _score_heading(text: str) -> list[tuple[str, float, str]]:
     if re.search(r"[。；;]", title) or (len(title) > 22 and "，" in title):
         return []
     out = []
-    for key, spec in _rules()["sections"].items():
+    rules = _rules()
+    for key, spec in rules["sections"].items():
+        if num.style in ("paren_cn", "paren_ar") and (key in rules["merge"] or key in rules["back"]):
+            continue  # （二）下一步打算 is a subsection of the problems part, never a part of its own
         base = 0.0
         if any(p.search(title) for p in spec["strong"]):
             base = 10.0
@@ -183,10 +192,130 @@ def _score_heading(text: str) -> list[tuple[str, float, str]]:
     return out
 
 
+_INLINE_MARK = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,2})\s*[、.．]\s*")
+# Where a glued heading title ends: at a break, or right after its first title word.
+_TITLE_STOP = re.compile(r"[\s\d。，,；;：:（(！？!?“”\"<《]")
+_TITLE_END = re.compile(r"情况|事项|措施|举措|思路|打算|概述|概况|附表|统计表")
+_BOUNDARY = set("。；;：:！？!?）)」”\"》 \u3000") | set("0123456789")
+_SIGNATURE = re.compile(
+    r"(?:^|(?<=[\s。）)A-Za-z.]))(?P<org>[\u4e00-\u9fff（）()]{3,40}?(?:局|委|委员会|办|办公室|政府|厅|部|院|署|街道|镇|乡|中心|处|管委会))?"
+    r"\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇零○一]{4}\s*年\s*[元一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[一二三四五六七八九十]{1,3}\s*日)(?P<rest>\s*(?:[（(][^）)]{0,80}[）)])?\s*)$")
+
+
+_BARE_MARK = re.compile(r"(?<=[。；！？])([一二三四五六七八九十])(?=[\u4e00-\u9fff])(?![是要则])")
+
+def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
+    """The section-heading title that opens ``rest`` (text right after a glued ``一、``), with its score."""
+    strong_hit: tuple[int, float] | None = None
+    weak_hit: tuple[int, float] | None = None
+    for length in range(2, min(36, len(rest)) + 1):
+        title = rest[:length]
+        if _TITLE_STOP.search(title[-1]):
+            break
+        readings = _score_heading(marker + title)
+        if readings:
+            key, score, _ = max(readings, key=lambda r: r[1])
+            if any(p.search(title) for p in _rules()["sections"][key]["strong"]):
+                strong_hit = (length, score)
+                break  # the shortest title that names its section outright
+            if weak_hit is None and score >= 5:
+                weak_hit = (length, score)
+    best = strong_hit or weak_hit
+    if best is None:
+        return None
+    length, score = best
+    ahead = rest[length:length + 16]
+    stop = _TITLE_STOP.search(ahead)
+    ahead = ahead[: stop.start()] if stop else ahead
+    end = _TITLE_END.search(ahead)
+    if end and not rest[length - 2:length].endswith(("情况", "事项", "措施", "概述")):
+        length += end.end()
+    return rest[:length], score
+
+
+def _split_paragraph(text: str) -> list[str]:
+    """Cut a paragraph before every section heading glued into it (``…公开。二、主动公开政府信息情况第…``)
+    and after the heading's title, so each heading is a line of its own."""
+    cuts: list[tuple[int, int]] = []
+    for m in _INLINE_MARK.finditer(text):
+        if m.start() == 0 and not cuts:
+            pass
+        elif m.start() > 0 and text[m.start() - 1] not in _BOUNDARY and not re.match(r"[\u4e00-\u9fff]", text[m.start() - 1]):
+            continue
+        found = _inline_title(text[m.end():], m.group(0))
+        if not found:
+            continue
+        title, score = found
+        strong_prev = m.start() == 0 or text[m.start() - 1] in _BOUNDARY
+        if not strong_prev and score < 9:
+            continue  # glued to a word (…收费三、…): only a heading that names its section outright
+        cuts.append((m.start(), m.end() + len(title)))
+    for m in _BARE_MARK.finditer(text):  # "。一总体情况2020年，…": the numeral's 、 lost
+        found = _inline_title(text[m.end():], m.group(1) + "、")
+        if found and found[1] >= 9:
+            cuts.append((m.start(), m.end() + len(found[0])))
+    back_start = _rules()["back_start"]
+    for m in ([] if back_start.match(text) else back_start.finditer(text)):
+        if m.start() > 0 and (text[m.start() - 1] in _BOUNDARY or text[m.start() - 1] == "日"):
+            cuts.append((m.start(), m.start()))
+            break
+    if not cuts:
+        return [text]
+    cuts.sort()
+    out: list[str] = []
+    pos = 0
+    for start, end in cuts:
+        if start < pos:
+            continue
+        head = text[start:end]
+        bare = _BARE_MARK.match(head)
+        if bare:
+            head = bare.group(1) + "、" + head[bare.end():]
+        out += [text[pos:start], head]
+        pos = end
+    out.append(text[pos:])
+    return [t.strip() for t in out if t.strip()]
+
+
+def _split_signature(text: str) -> list[str]:
+    """Set a signature and date glued to the last sentence (``…工作。 某某局 2024年1月5日``) apart."""
+    m = _SIGNATURE.search(text[-160:])
+    if not m:
+        return [text]
+    start = len(text) - 160 + m.start() if len(text) > 160 else m.start()
+    head = text[:start].strip()
+    parts = [head] if head else []
+    org = (m.group("org") or "").strip()
+    if org:
+        parts.append(org)
+    parts.append(m.group("date").strip())
+    if m.group("rest").strip():
+        parts.append(m.group("rest").strip())
+    return parts
+
+
+def split_inline(blocks: list[Block]) -> list[Block]:
+    """Blocks with glued section headings and signatures cut out of their paragraphs."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Paragraph) and len(b.text) > 12:
+            pieces = [q for p in _split_paragraph(b.text) for q in _split_signature(p)]
+            if len(pieces) > 1:
+                out.extend(Paragraph(p, b.page) for p in pieces)
+                continue
+        out.append(b)
+    return out
+
+
 def _candidates(blocks: list[Block]) -> list[_Candidate]:
     cands: list[_Candidate] = []
+    back_start = _rules()["back_start"]
     for i, b in enumerate(blocks):
         if not isinstance(b, Paragraph):
+            continue
+        if i > 0 and back_start.match(b.text):
+            cands.append(_Candidate(i, i, "appendix", 10.0, ""))
             continue
         readings = _score_heading(b.text)
         # Headings split over two lines: "五、存在的主要问题及改进" + "情况".
@@ -293,7 +422,8 @@ def _split_back(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
         if not isinstance(b, Paragraph):
             break
         t = b.text.strip()
-        if _DATE_LINE.match(t) or (len(t) <= 30 and _ORG_SUFFIX.search(t) and not re.search(r"[，。；：]", t)):
+        if _DATE_LINE.match(t) or _CONTACT_LINE.match(t) or (
+                len(t) <= 30 and _ORG_SUFFIX.search(t) and not re.search(r"[，。；：]", t)):
             k -= 1
             continue
         break
@@ -302,28 +432,57 @@ def _split_back(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
 
 def segment(doc: Document) -> Segmentation:
     """Split a document into front matter, canonical sections and back matter."""
-    blocks = doc.blocks
-    order = _rules()["order"]
-    path = _best_path(_candidates(blocks), order)
+    blocks = split_inline(doc.blocks)
+    rules = _rules()
+    cands = _candidates(blocks)
+    path, order = max(((_best_path(cands, o), o) for o in rules["orders"]),
+                      key=lambda po: sum(c.score for c in po[0]))
     starts: dict[str, tuple[int, int, str]] = {c.key: (c.index, c.end, c.title) for c in path}
     inferred = _infer(blocks, starts, order)
     if not starts:
         return Segmentation(list(blocks), {}, [])
     ordered = sorted(starts.items(), key=lambda kv: kv[1][0])
     sections: dict[str, Section] = {}
-    for n, (key, (_start, body, title)) in enumerate(ordered):
+    back: list[Block] = []
+    for n, (key, (start, body, title)) in enumerate(ordered):
         end = ordered[n + 1][1][0] if n + 1 < len(ordered) else len(blocks)
-        sections[key] = Section(key, title, list(blocks[body:end]), inferred=inferred.get(key, False))
+        if key in rules["back"]:
+            back.extend(blocks[start:end])
+            continue
+        target = rules["merge"].get(key)
+        if target and target in sections:
+            # A separate 今后工作打算 part belongs to the problems section, its heading kept as a line.
+            sections[target].blocks.extend(blocks[start:end])
+            continue
+        sections[target or key] = Section(target or key, title, list(blocks[body:end]),
+                                          inferred=inferred.get(key, False))
     front = list(blocks[: ordered[0][1][0]])
-    last = sections[ordered[-1][0]]
-    last.blocks, back = _split_back(last.blocks)
+    if sections:
+        last = sections[next(reversed(sections))]
+        last.blocks, sig = _split_back(last.blocks)
+        back = sig + back
     # Overview heading lost: what follows the preamble is the overview.
     if "overview" not in sections and front:
-        pre_end = _preamble_end(front)
+        front, part_one = _split_part_one(front)
+        pre_end = part_one if part_one is not None else _preamble_end(front)
         if pre_end < len(front):
             sections = {"overview": Section("overview", "", front[pre_end:], inferred=True), **sections}
             front = front[:pre_end]
     return Segmentation(front, sections, back)
+
+
+def _split_part_one(front: list[Block]) -> tuple[list[Block], int | None]:
+    """Cut the preamble before a "一、" that follows a sentence end: part one of a report whose first
+    heading is not a standard one (一、年度工作核心成效…). Returns the blocks and where part one starts."""
+    out = list(front)
+    for i, b in enumerate(out):
+        if isinstance(b, Paragraph):
+            m = re.search(r"(?<=[。）)])\s*一\s*、", b.text)
+            if m and m.start() > 0:
+                out[i:i + 1] = [Paragraph(b.text[: m.start()].strip(), b.page),
+                                Paragraph(b.text[m.start():].strip(), b.page)]
+                return out, i + 1
+    return out, None
 
 
 def _preamble_end(front: list[Block]) -> int:

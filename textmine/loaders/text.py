@@ -8,6 +8,7 @@ import re
 from ..document import Block, Document, Paragraph, make_table
 from ..errors import TextmineError
 from ..textutil import PARA_START, cjk_ratio, clean_line, is_page_number, rejoin_wrapped, tighten, wrap_width
+from .crawl import header_meta, split_header, strip_chrome
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -63,7 +64,17 @@ def _is_cell(line: str) -> bool:
 def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Document:
     """Split text into paragraph blocks and the tab-led flattened tables of Word exports."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    lines = text.split("\n")
+    extra: dict[str, str] = {}
+    dump = split_header(text)
+    if dump is not None:  # a crawler dump: header fields are page facts, the body loses its site chrome
+        fields, body = dump
+        extra = header_meta(fields)
+        text = strip_chrome(body)
+    lines = []
+    for line in text.split("\n"):
+        # A page flattened onto one line: its spaces after sentence ends and before headings are the
+        # paragraph breaks the crawler lost. Blank lines keep the pieces apart.
+        lines.extend(split_runon(line) if len(line) > RUNON_CHARS else [line])
     width = wrap_width([clean_line(x) for x in lines if x.strip() and not _is_cell(x)])
     blocks: list[Block] = []
     para_lines: list[str] = []
@@ -91,7 +102,27 @@ def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Docum
             flush_paragraphs()
         i += 1
     flush_paragraphs()
-    return Document(blocks, source=source, format=fmt)
+    return Document(blocks, source=source, format=fmt, extra=extra)
+
+
+RUNON_CHARS = 400
+_RUNON_BREAK = re.compile(r"(?<=[。！？；!?])[ \u3000]+(?=\S)|[ \u3000]+(?=(?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）]|"
+                          r"[一二三四五六七八九十]是|\d{1,2}[、．.](?!\d)))")
+_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*[^\s。，；：:,;！？]{2,30})[ \u3000]+(?=\S)")
+
+
+def split_runon(line: str) -> list[str]:
+    """Paragraphs of one very long line: breaks after sentence ends and before enumerators that follow a
+    space, and a short numbered heading set off from its body by a space (``一、 概述 按照…``)."""
+    out: list[str] = []
+    for piece in _RUNON_BREAK.split(line):
+        m = _RUNIN_HEADING.match(piece)
+        if m:
+            out += [m.group(1), "", piece[m.end():]]
+        else:
+            out.append(piece)
+        out.append("")
+    return out
 
 
 def _table_ahead(lines: list[str], i: int) -> bool:
