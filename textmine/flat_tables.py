@@ -110,6 +110,11 @@ def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool]
     return out
 
 
+def _direct(run: str, n: int) -> bool:
+    """The run gives its ``n`` cells without any cutting choice (n tokens, or n single digits)."""
+    return len(run.split()) == n or len(run.replace(" ", "")) == n
+
+
 def _common(cuts: Sequence[Split], width: int) -> list[Cell | None]:
     """Per cell: the value every cut agrees on, else None."""
     out: list[Cell | None] = []
@@ -259,7 +264,7 @@ def _row_cuts(key: str, run: str | None, rows: _Rows) -> None:
         return
     if not cuts:
         plain = split_cells(run, ["int"] * W) or []
-        if len(plain) != 1:  # an unreadable row; when it has one cut only, the row's total is misprinted
+        if not (plain and _direct(run, W)):  # a row read without any cutting choice stays, misprinted or not
             why = "no cut into 7 cells" if not plain else "no cut whose 总计 equals the sum of its parts"
             rows.findings.append(_finding(f"requests.{key}", f"table 3 row {key}: '{run}' has {why}; "
                                           "row not read", found=run))
@@ -449,8 +454,8 @@ def flat_appeals(text: str) -> tuple[dict | None, list[dict]]:
     n = len(APPEAL_GROUPS) * len(APPEAL_COLUMNS)
     cuts = split_cells(run, ["int"] * n, _group_ok)
     if cuts is None or not cuts:
-        plain = split_cells(run, ["int"] * n, cap=STEP_CAP) if cuts is not None else None
-        if plain is None or len(plain) != 1:
+        plain = split_cells(run, ["int"] * n) if cuts is not None and _direct(run, n) else None
+        if not plain:
             why = "too long to cut" if cuts is None else "no cut in which each group's 总计 is its parts' sum"
             return None, [_finding("appeals", f"table 4: digit string '{run}': {why}; table not read",
                                    found=run)]
