@@ -20,6 +20,7 @@ findings)``) and ``improve`` (used by ``tables.parse_tables`` when the grid/text
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,8 +35,10 @@ __all__ = ["flat_requests", "flat_appeals", "flat_proactive", "improve", "split_
 Cell = int | float
 Split = tuple[Cell, ...]
 
-STEP_CAP = 300_000  # cut-enumeration steps for one digit string (C(len-1, cells-1) grows fast)
-SEARCH_CAP = 200_000  # backtracking nodes for the column solve of table 3
+STEP_CAP = 10_000  # cut-enumeration steps for one digit string (C(len-1, cells-1) grows fast)
+MAX_EXTRA = 3  # digits per cell on average (+8) in a row of 5+ cells: a longer run is not a table row
+SEARCH_CAP = 50_000  # backtracking nodes for the column solve of table 3
+W = len(REQUEST_COLUMNS)  # cells of a table-3 row
 NEAR = 40  # label continuation allowed between a row label and its digits (characters)
 
 # ---------------------------------------------------------------------------------------------------------
@@ -49,29 +52,34 @@ _CELL = {  # what one cell may look like, by kind
 _DASHES = frozenset({"-", "--", "—", "——", "–"})  # a dash standing alone is a printed empty cell (0)
 
 
+def _valid(piece: str, kind: str) -> bool:
+    if kind == "int":  # the common case, without a regex
+        return piece.isdigit() and (piece[0] != "0" or len(piece) == 1)
+    return bool(_CELL[kind].fullmatch(piece))
+
+
 def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool] | None = None,
-                cap: int = STEP_CAP) -> list[Split] | None:
+                cap: int = STEP_CAP, steps: list[int] | None = None, limit: int | None = None
+                ) -> list[Split] | None:
     """Every cut of ``run`` into ``len(kinds)`` cells (spaces are cell boundaries); None past ``cap`` steps.
 
     ``ok(prefix)`` prunes: it is called after each cell is added and must return False for a prefix that
-    cannot be completed (e.g. a finished row whose total is not the sum of its parts).
+    cannot be completed (e.g. a finished row whose total is not the sum of its parts). ``steps`` shares
+    one step counter between calls; ``limit`` bounds every cell (longer pieces are not tried).
     """
     tokens = run.split()
     n = len(kinds)
+    if not tokens:
+        return []
+    if n >= 5 and sum(len(t) for t in tokens) > MAX_EXTRA * n + 8:
+        return None  # hostile or misread input; a single money cell ("18651.064104") may be long
+    steps = steps if steps is not None else [0]
+    # material after token ti: (tokens, characters), to check that the cells still needed can fit
+    after = [(len(tokens) - ti - 1, sum(len(t) for t in tokens[ti + 1:])) for ti in range(len(tokens))]
     out: list[Split] = []
-    steps = [0]
+    acc: list[Cell] = []
 
-    def rest_len(ti: int, ci: int) -> tuple[int, int]:
-        """(min, max) cells the material from token ti, char ci onward can still make."""
-        toks = tokens[ti:]
-        if not toks:
-            return 0, 0
-        first = len(toks[0]) - ci
-        lo = (1 if first else 0) + len(toks) - 1
-        hi = first + sum(len(t) for t in toks[1:])
-        return lo, hi
-
-    def go(ti: int, ci: int, acc: list[Cell]) -> bool:
+    def go(ti: int, ci: int) -> bool:
         steps[0] += 1
         if steps[0] > cap:
             return False
@@ -80,33 +88,57 @@ def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool]
                 out.append(tuple(acc))
             return True
         tok = tokens[ti]
-        if len(acc) == n:
+        need = n - len(acc)
+        rest_tokens, rest_chars = after[ti]
+        if not 1 + rest_tokens <= need <= len(tok) - ci + rest_chars:
             return True
-        lo, hi = rest_len(ti, ci)
-        if not lo <= n - len(acc) <= hi:
-            return True
-        if ci == 0 and tok in _DASHES:
-            return _push(0, ti + 1, 0, acc)
-        pattern = _CELL[kinds[len(acc)]]
-        for j in range(ci + 1, len(tok) + 1):
+        kind = kinds[len(acc)]
+        ends = [len(tok)] if ci == 0 and tok in _DASHES else range(ci + 1, len(tok) + 1)
+        for j in ends:
             piece = tok[ci:j]
-            if not pattern.fullmatch(piece):
+            if tok in _DASHES:
+                value: Cell = 0
+            elif _valid(piece, kind):
+                value = float(piece) if "." in piece else int(piece)
+                if limit is not None and value > limit:
+                    break  # a longer piece is larger still
+            else:
                 continue
-            value: Cell = float(piece) if "." in piece else int(piece)
+            acc.append(value)
+            good = ok is None or ok(acc)
             nti, nci = (ti + 1, 0) if j == len(tok) else (ti, j)
-            if not _push(value, nti, nci, acc):
+            cont = go(nti, nci) if good else True
+            acc.pop()
+            if not cont:
                 return False
         return True
 
-    def _push(value: Cell, ti: int, ci: int, acc: list[Cell]) -> bool:
-        acc.append(value)
-        try:
-            return go(ti, ci, acc) if ok is None or ok(acc) else True
-        finally:
-            acc.pop()
+    return out if go(0, 0) else None
 
-    if not tokens or not go(0, 0, []):
-        return None if tokens else []
+
+def _row_splits(run: str, cap: int = STEP_CAP) -> list[Split] | None:
+    """Cuts of a table-3 row whose 总计 (last cell) is the sum of the six before it (R3).
+
+    The total is chosen first (a suffix of the run): then every other cell is at most the total, so at
+    most as long, which keeps the search small even for long runs.
+    """
+    tokens = run.split()
+    if not tokens:
+        return []
+    if sum(len(t) for t in tokens) > MAX_EXTRA * W + 8:
+        return None
+    last, out, steps = tokens[-1], [], [0]
+    for t in range(1, len(last) + 1):
+        piece = last[len(last) - t:]
+        head = " ".join(tokens[:-1] + ([last[:-t]] if t < len(last) else []))
+        if not _valid(piece, "int") or not head or len(head.replace(" ", "")) > (W - 1) * t:
+            continue
+        total = int(piece)
+        cuts = split_cells(head, ["int"] * (W - 1), lambda acc, total=total: sum(acc) <= total and (
+            len(acc) < W - 1 or sum(acc) == total), cap=cap, steps=steps, limit=total)
+        if cuts is None:
+            return None
+        out += [(*c, total) for c in cuts]
     return out
 
 
@@ -160,24 +192,36 @@ def _hits(text: str, rows: Sequence[tuple[str, ...]]) -> list[_Hit]:
 
 
 def _chain(hits: list[_Hit]) -> list[_Hit]:
-    """The longest run of label hits in row order and text order (ties: the most compact one)."""
-    best: list[tuple[int, int, int]] = []  # per hit: (rows in chain, chain start, predecessor)
-    for i, h in enumerate(hits):
-        cand = (1, h.start, -1)
-        for j in range(i):
-            p = hits[j]
-            if p.row < h.row and p.end <= h.start:
-                n, s, _ = best[j]
-                if (n + 1, s) > cand[:2]:
-                    cand = (n + 1, s, j)
-        best.append(cand)
-    if not best:
+    """The longest run of label hits in row order and text order.
+
+    Ties go to the most compact chain, then to the one covering most label text ("其他处理" over "其他").
+    Dynamic programming over hits sorted by start; a hit becomes a possible predecessor once the scan
+    has passed its end, and only the best closed hit per row is kept, so the cost is O(hits × rows).
+    """
+    if not hits:
         return []
-    i = max(range(len(hits)), key=lambda k: best[k][:2])
+    best: list[tuple[int, int, int, int]] = []  # per hit: (rows, chain start, label chars, predecessor)
+    per_row: list[int | None] = [None] * (max(h.row for h in hits) + 1)  # best closed hit per row
+    closing: list[tuple[int, int]] = []  # (end, hit) not yet usable as predecessors
+    for i, h in enumerate(hits):
+        while closing and closing[0][0] <= h.start:
+            _, j = heapq.heappop(closing)
+            k = per_row[hits[j].row]
+            if k is None or best[j][:3] > best[k][:3]:
+                per_row[hits[j].row] = j
+        cand = (1, h.start, h.end - h.start, -1)
+        for k in per_row[: h.row]:
+            if k is not None:
+                n, start, chars, _ = best[k]
+                if (n + 1, start, chars + h.end - h.start) > cand[:3]:
+                    cand = (n + 1, start, chars + h.end - h.start, k)
+        best.append(cand)
+        heapq.heappush(closing, (h.end, i))
+    i = max(range(len(hits)), key=lambda k: best[k][:3])
     out = []
     while i >= 0:
         out.append(hits[i])
-        i = best[i][2]
+        i = best[i][3]
     return out[::-1]
 
 
@@ -230,16 +274,11 @@ _EXTRA_REQUEST_LABELS = {  # typos and wordings seen in flattened reports, beyon
     "denied_enforcement_files": ["属于行政执法案件"],
     "other_no_correction": ["逾期不补正行政机关不再受理其政府信息公开申请"],
 }
-W = len(REQUEST_COLUMNS)
 
 
 def _request_variants() -> list[tuple[str, ...]]:
     rows = {r["key"]: list(r["labels"]) for r in _labels()["requests"]["rows"]}
     return [tuple(rows[k] + _EXTRA_REQUEST_LABELS.get(k, [])) for k in REQUEST_ROWS]
-
-
-def _row_total_ok(acc: list[Cell]) -> bool:
-    return len(acc) < W or acc[-1] == sum(acc[:-1])
 
 
 @dataclass
@@ -257,7 +296,7 @@ def _row_cuts(key: str, run: str | None, rows: _Rows) -> None:
                                       "left absent"))
         return
     rows.raw[key] = run
-    cuts = split_cells(run, ["int"] * W, _row_total_ok)
+    cuts = _row_splits(run)
     if cuts is None:
         rows.findings.append(_finding(f"requests.{key}", f"table 3 row {key}: digit string '{run}' is too "
                                       "long to cut into cells; row not read", found=run))
