@@ -536,6 +536,12 @@ def _kind(field_key: str) -> str:
 
 def flat_proactive(text: str) -> tuple[dict | None, list[dict]]:
     """Table 2: each row label followed by its glued cells; only cuts unique under the digit rule count."""
+    table, findings, _ = _read_proactive(text)
+    return table, findings
+
+
+def _read_proactive(text: str) -> tuple[dict | None, list[dict], set[str]]:
+    """Table 2, findings, and the rows whose cells were glued (a run that needed cutting, or a year cut off)."""
     text = to_halfwidth(text)
     conf = _labels()["proactive"]
     fields = _proactive_fields(text)
@@ -545,9 +551,10 @@ def flat_proactive(text: str) -> tuple[dict | None, list[dict]]:
     hits = [h for h in _hits(text, variants) if re.match(r"[\s\u3000]*-?\d", text[h.end:])]
     chain = _chain(hits)
     if len(chain) < 2:  # one label with a number is running text, not table 2
-        return None, []
+        return None, [], set()
     table: dict[str, dict] = {}
     findings: list[dict] = []
+    glued: set[str] = set()
     for n, hit in enumerate(chain):
         key = keys[hit.row]
         stop = chain[n + 1].start if n + 1 < len(chain) else len(text)
@@ -560,6 +567,8 @@ def flat_proactive(text: str) -> tuple[dict | None, list[dict]]:
         if after[:1] and after[0] in _COUNT_UNITS:
             continue  # "规章13件": a count in running text
         kinds = [_kind(f) for f in fields[key]]
+        if len(run.split()) != len(kinds) or after.startswith("|"):
+            glued.add(key)
         cuts = split_cells(run, kinds) or []
         cells = _common(cuts, len(kinds)) if cuts else [None] * len(kinds)
         row: dict[str, Cell] = {}
@@ -574,7 +583,7 @@ def flat_proactive(text: str) -> tuple[dict | None, list[dict]]:
                                      f"{len(kinds)} cells; uncertain cells left absent", found=run))
         if row:
             table[key] = row
-    return (table or None), findings
+    return (table or None), findings, glued
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -587,6 +596,23 @@ def _cells(table: dict | None) -> int:
     return sum(len(cols) for cols in (table or {}).values())
 
 
+def _merge_proactive(text: str, table: dict | None, findings: list[dict]) -> tuple[dict | None, list[dict]]:
+    """Table 2 row by row: a glued row is the flat reader's (the other reading took the run for one
+    number); any other row keeps the other reading, which knows the headers; rows only one has are kept."""
+    flat, flat_findings, glued = _read_proactive(text)
+    table, flat = table or {}, flat or {}
+    mine = glued | (set(flat) - set(table))
+    rows = {k: (flat.get(k) if k in mine else table.get(k)) for k in set(table) | set(flat)}
+    order = [r["key"] for r in _labels()["proactive"]["rows"]]
+    merged = {k: rows[k] for k in order if rows.get(k)}
+
+    def row_of(f: dict) -> str:
+        return f["where"].split(".")[1] if "." in f["where"] else ""
+
+    out = [f for f in findings if row_of(f) not in mine] + [f for f in flat_findings if row_of(f) in mine]
+    return (merged or None), out
+
+
 def improve(key: str, own: Sequence[Block], everything: Sequence[Block], table: dict | None,
             findings: list[dict]) -> tuple[dict | None, list[dict]]:
     """The flat reading of table ``key`` when it reads more than the parsers of ``tables`` did.
@@ -596,6 +622,8 @@ def improve(key: str, own: Sequence[Block], everything: Sequence[Block], table: 
     """
     if key not in _FLAT or (key != "proactive" and table is not None and not findings):
         return table, findings
+    if key == "proactive":
+        return _merge_proactive(_text_of(own) or _text_of(everything), table, findings)
     flat, flat_findings = None, []
     for blocks in (own, everything):
         text = _text_of(blocks)
@@ -605,11 +633,6 @@ def improve(key: str, own: Sequence[Block], everything: Sequence[Block], table: 
                 break
     if flat is None:
         return (table, findings) if table is not None else (None, findings + flat_findings)
-    if key == "proactive" and table is not None:
-        seen = {f["where"].split(".")[1] for f in flat_findings if "." in f["where"]} | set(flat)
-        merged = {k: v for k, v in table.items() if k not in seen} | flat
-        order = [r["key"] for r in _labels()["proactive"]["rows"]]
-        return {k: merged[k] for k in order if k in merged}, flat_findings
     if _cells(flat) > _cells(table) or (_cells(flat) == _cells(table) and len(flat_findings) < len(findings)):
         return flat, flat_findings
     return table, findings
