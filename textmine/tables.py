@@ -708,6 +708,8 @@ def parse_tables(blocks_by_section: Mapping[str, Sequence[Block]]) -> TablesResu
     with findings, the whole document is read as well and the fuller reading kept: a heading lost or
     misplaced by extraction (a table row taken for a heading) must not lose the table.
     """
+    from .flat_tables import improve  # digits glued into runs ("予以公开270020130"): solved by arithmetic
+
     everything = [b for blocks in blocks_by_section.values() for b in blocks]
     result = TablesResult()
     for key, parser in _PARSERS.items():
@@ -719,6 +721,7 @@ def parse_tables(blocks_by_section: Mapping[str, Sequence[Block]]) -> TablesResu
             if alt is not None and (table is None or
                                     (len(alt), -len(alt_findings)) > (len(table), -len(findings))):
                 table, findings = alt, alt_findings
+        table, findings = improve(key, own, everything, table, findings)
         if table is not None:
             result.tables[key] = table
         result.findings.extend(findings)
