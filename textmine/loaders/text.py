@@ -107,8 +107,9 @@ def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Docum
 
 RUNON_CHARS = 400
 _RUNON_BREAK = re.compile(r"(?<=[。！？；!?])[ \u3000]+(?=\S)|[ \u3000]+(?=(?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）]|"
-                          r"[一二三四五六七八九十]是|\d{1,2}[、．.](?!\d)))")
-_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*[^\s。，；：:,;！？]{2,30})[ \u3000]+(?=\S)")
+                          r"[一二三四五六七八九十]是))|(?<=[^\d\s])[ \u3000]+(?=\d{1,2}[、．.](?!\d))")
+# (a number after a number is a table cell, "0 02.其他…", not an enumerator)
+_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*[^\s\d。，；：:,;！？]{2,30})[ \u3000]+(?=\S)")
 
 
 def split_runon(line: str) -> list[str]:
