@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Document
 from .errors import TextmineError
 from .loaders import load_document
-from .sections import Segmentation, segment
+from .sections import Segmentation, completeness, segment
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Report:
     def to_dict(self) -> dict:
         meta = {k: self.meta.get(k) for k in ("agency", "year", "published", "template", "region")}
         meta["title"] = self.meta.get("title")
+        meta["completeness"] = completeness(self.sections)
         return {
             "source": self.source,
             "format": self.format,
@@ -49,13 +51,20 @@ class Report:
         }
 
 
-def _is_report(seg: Segmentation, meta: dict) -> bool:
-    """Enough of the form to call this an annual report (a random text must not get sections)."""
+_TABLE3_LABEL = re.compile(r"本年新收政府信息公开申请|上年结转政府信息公开申请|结转下年度继续办理")
+
+
+def _is_report(seg: Segmentation, meta: dict, doc: Document) -> bool:
+    """Some signal of the form: a section heading, a title naming the report, or table 3's row labels.
+    An excerpt (only section 5, say) is a report with low completeness; a random text has none."""
     found = [s for s in seg.sections.values() if not s.inferred]
-    has_tables = any(s.tables for s in seg.sections.values())
-    if len(found) >= 3 or (len(found) >= 2 and (has_tables or meta.get("title"))):
+    if meta.get("title") and (found or seg.sections):
         return True
-    return bool(meta.get("title")) and len(found) >= 1
+    if any(s.confidence >= 0.7 for s in found):
+        return True
+    if len(found) >= 2:
+        return True
+    return bool(_TABLE3_LABEL.search(doc.text)) and bool(seg.sections)
 
 
 def parse_document(doc: Document, *, themes: bool = True, classifier: Any = None) -> Report:
@@ -64,7 +73,7 @@ def parse_document(doc: Document, *, themes: bool = True, classifier: Any = None
 
     seg = segment(doc)
     meta = extract_meta(doc, seg)
-    if not _is_report(seg, meta):
+    if not _is_report(seg, meta, doc):
         raise TextmineError("not a government information disclosure annual report "
                             "(no standard section headings found)", doc.source)
     report = Report(doc, seg, meta)

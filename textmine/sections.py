@@ -73,6 +73,7 @@ class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
     inferred: bool = False  # True when the heading was lost and the boundary came from content
+    confidence: float = 1.0  # how surely this is the section: heading score, lower when inferred
 
     @property
     def paragraphs(self) -> list[str]:
@@ -112,6 +113,7 @@ class Section:
             d["subsections"] = subs
         if self.inferred:
             d["inferred"] = True
+        d["confidence"] = self.confidence
         return d
 
 
@@ -438,6 +440,7 @@ def segment(doc: Document) -> Segmentation:
     path, order = max(((_best_path(cands, o), o) for o in rules["orders"]),
                       key=lambda po: sum(c.score for c in po[0]))
     starts: dict[str, tuple[int, int, str]] = {c.key: (c.index, c.end, c.title) for c in path}
+    scores = {c.key: c.score for c in path}
     inferred = _infer(blocks, starts, order)
     if not starts:
         return Segmentation(list(blocks), {}, [])
@@ -455,7 +458,8 @@ def segment(doc: Document) -> Segmentation:
             sections[target].blocks.extend(blocks[start:end])
             continue
         sections[target or key] = Section(target or key, title, list(blocks[body:end]),
-                                          inferred=inferred.get(key, False))
+                                          inferred=inferred.get(key, False),
+                                          confidence=_confidence(scores.get(key), inferred.get(key, False)))
     front = list(blocks[: ordered[0][1][0]])
     if sections:
         last = sections[next(reversed(sections))]
@@ -466,9 +470,27 @@ def segment(doc: Document) -> Segmentation:
         front, part_one = _split_part_one(front)
         pre_end = part_one if part_one is not None else _preamble_end(front)
         if pre_end < len(front):
-            sections = {"overview": Section("overview", "", front[pre_end:], inferred=True), **sections}
+            sections = {"overview": Section("overview", "", front[pre_end:], inferred=True,
+                                            confidence=_confidence(None, True)), **sections}
             front = front[:pre_end]
     return Segmentation(front, sections, back)
+
+
+# The six sections of the form; completeness is the share of them a report has.
+FORM_SECTIONS = ("overview", "proactive", "requests", "appeals", "problems", "other")
+_FULL_SCORE = 13.0  # a strong title with the section's own number
+
+
+def _confidence(score: float | None, inferred: bool) -> float:
+    """0–1: a strong, rightly numbered heading is 1; a weak or misnumbered one less; inferred 0.4."""
+    if inferred or score is None:
+        return 0.4
+    return round(min(1.0, max(0.3, score / _FULL_SCORE)), 2)
+
+
+def completeness(sections: dict[str, Section]) -> float:
+    """Share of the form's six sections present (fees counts for none of them)."""
+    return round(sum(k in sections for k in FORM_SECTIONS) / len(FORM_SECTIONS), 3)
 
 
 def _split_part_one(front: list[Block]) -> tuple[list[Block], int | None]:
