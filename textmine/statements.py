@@ -294,6 +294,9 @@ class _Subheading:
     rest: str  # a run-in first sentence: "（一）存在的主要问题。各科室…" -> "各科室…"
 
 
+_GLUED_ITEM = re.compile(r"(?=[一二三四五六七八九十]是|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）]|首先|其一)")
+
+
 def _subheading(text: str, rules: _Rules, year: int | None) -> _Subheading | None:
     m = rules.sub_number.match(text)
     start = m.end() if m else 0
@@ -303,6 +306,10 @@ def _subheading(text: str, rules: _Rules, year: int | None) -> _Subheading | Non
     # A run-in heading needs its number ("（一）存在的主要问题。各科室…"); a bare "主要问题：一是…" is a lead-in.
     if run_in and m and m.end() > 0:
         options.append((run_in.group(1), run_in.group(2)))
+    # A heading glued to its first item: "（一）存在的主要问题一是…", "（二）改进措施1.进一步…".
+    glued = _GLUED_ITEM.search(body[: rules.sub_max + 4])
+    if glued and m and m.end() > 0 and glued.start() >= 2:
+        options.append((body[: glued.start()], body[glued.start():]))
     for head, rest in options:
         title = re.sub(r"\s+", "", head).rstrip("。：:；;，,")
         if not title or len(title) > rules.sub_max:
@@ -351,12 +358,27 @@ def _is_title_item(text: str, rules: _Rules) -> bool:
         and not title.endswith(("；", ";", "：", ":"))
 
 
+_SENTENCE_GAP = re.compile(r"(?<=[。；！？!?;])\s*(?=\S)")
+
+
+def _split_subheadings(text: str, rules: _Rules, year: int | None) -> list[str]:
+    """Cut a paragraph before each sub-heading that follows a sentence end inside it
+    ("…加强。（二）改进措施。2023年，…", "…等问题。下一步整改措施：…"): the sub-heading sets the role of what
+    follows, so it must open a paragraph."""
+    cuts = [m.end() for m in _SENTENCE_GAP.finditer(text)
+            if m.end() < len(text) and _subheading(text[m.end():m.end() + 80], rules, year) is not None]
+    if not cuts:
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
 def _clean_paragraphs(paragraphs: Sequence[str], rules: _Rules, year: int | None) -> list[str]:
     paras = []
     for p in paragraphs:
         t = _normalize(str(p), rules)
         if t and not rules.page_para.match(t):
-            paras.append(t)
+            paras.extend(_split_subheadings(t, rules, year))
 
     def opens(t: str) -> bool:
         return _starts_with_marker(t, rules) or _subheading(t, rules, year) is not None
