@@ -278,8 +278,13 @@ def test_single_cjk_glyph_of_a_builtin_font_is_flagged_as_lost() -> None:
     [[ref]] = reference(buf.getvalue())
     [[got]] = ours(buf.getvalue())
     assert ref["rows"] == [["是否公开", "是"], ["备注", "X"]]
-    assert got.rows == [["是否公开", ""], ["备注", "X"]]
-    assert got.lost_text_cells == [(0, 1)]
+    # Older pdfium builds drop a lone CJK glyph of a builtin font (pypdfium2 4.x); newer ones read it.
+    # Either way it is never lost silently: read, or the cell is flagged.
+    if got.rows[0][1] == "是":
+        assert got.rows == [["是否公开", "是"], ["备注", "X"]] and got.lost_text_cells == []
+    else:
+        assert got.rows == [["是否公开", ""], ["备注", "X"]]
+        assert got.lost_text_cells == [(0, 1)]
 
 
 def _handmade_pdf(content: bytes, page_attrs: bytes = b"", pages_attrs: bytes = b"") -> bytes:
