@@ -80,9 +80,15 @@ def load_bytes(data: bytes, fmt: str, source: str | None = None) -> Document:
 
 
 def _checked(doc: Document) -> Document:
-    """Every format gets the text limit (TEXTMINE_MAX_TEXT_CHARS): later stages are not linear in size."""
+    """Every format gets the text limit (TEXTMINE_MAX_TEXT_CHARS): later stages are not linear in size.
+
+    Then the script: every pattern is simplified, so a traditional-script document is converted here,
+    before any matching (a simplified one is returned as it is; see textmine.script).
+    """
+    from ..script import normalize_document
+
     check_document(doc)
-    return doc
+    return normalize_document(doc)
 
 
 def _looks_like_text(s: str) -> bool:
