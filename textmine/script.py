@@ -41,6 +41,8 @@ _PINYIN = re.compile(
     rf"(?=[{_PY_CHAR} ]*[{_TONED}])[{_PY_CHAR}]+(?:[ '’·-][{_PY_CHAR}]+)*\s*[)）]"
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# The text runs of a Word part (w:t; not w:tbl, w:tab): the only place its text is.
+_WT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
 
 # Mainland forms t2s leaves in their Taiwan/HK wording (OpenCC converts script, not vocabulary).
 # Equal-length pairs only, so offsets stay one to one. The full tw2sp table is no option: it also
@@ -223,18 +225,27 @@ def _convert_block(block: Block, traditional: bool) -> tuple[Block, list[int] | 
     return Table(tuple(rows), block.page), offsets
 
 
-def normalize_document(doc: Document) -> Document:
+def _convert_extra(doc: Document) -> None:
+    # Page facts found outside the body (HTML <title>, 发布机构) feed the meta: convert them too.
+    for key, value in list(doc.extra.items()):
+        if isinstance(value, str):
+            doc.extra[key] = to_simplified(strip_pinyin(value))
+    doc.extra["script"] = "traditional"
+
+
+def normalize_document(doc: Document, *, traditional: bool | None = None) -> Document:
     """Convert a traditional-script document to simplified and strip pinyin annotations, in place.
 
     Records ``doc.extra["script"] = "traditional"`` (absent: simplified) and, when anything changed,
     ``doc.original`` (:class:`OriginalText`). A simplified document without annotations is left as it
-    was: same block objects, no converter import.
+    was: same block objects, no converter import. ``traditional=None`` detects the script.
     """
     text = doc.text
-    traditional = is_traditional(text)
+    if traditional is None:
+        traditional = is_traditional(text)
     if traditional:
-        doc.extra["script"] = "traditional"
-    if not traditional and not _PINYIN.search(text):
+        _convert_extra(doc)
+    elif not _PINYIN.search(text):
         return doc
     new_blocks: list[Block] = []
     offsets: list[int] = []
@@ -256,6 +267,41 @@ def normalize_document(doc: Document) -> Document:
     doc.blocks = new_blocks
     new_text = doc.text
     identity = len(new_text) == len(text) and offsets == list(range(len(text) + 1))
-    doc.original = OriginalText("traditional" if traditional else "simplified", new_text, text, None if identity else offsets,
-                                original_blocks)
+    doc.original = OriginalText("traditional" if traditional else "simplified", new_text, text,
+                                None if identity else offsets, original_blocks)
     return doc
+
+
+def merge_traditional(printed: Document, simplified: Document) -> Document:
+    """The document loaded again from a simplified copy of the file, mapped back to ``printed``.
+
+    The loaders have simplified patterns of their own (HTML content signals and 发布机构 labels, page
+    numbers), so a traditional file is converted before loading (see loaders) and loaded twice; the
+    printed load gives the original text, aligned to the simplified one character by character.
+    """
+    doc = normalize_document(simplified, traditional=True)  # phrases split across Word runs, extras
+    _convert_extra(doc)
+    text = doc.text
+    conv, off = convert(printed.text, traditional=True)
+    if conv != text:
+        # The two loads differ somewhat (a label the simplified load recognised): align them.
+        step = _align(conv, text)
+        off = [off[j] if off else j for j in step]
+    doc.original = OriginalText("traditional", text, printed.text, off, printed.blocks)
+    return doc
+
+
+def simplified_docx(data: bytes) -> bytes:
+    """The .docx bytes with the text runs of every word/*.xml part converted to simplified."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                xml = body.decode("utf-8", "replace")
+                body = _WT.sub(lambda m: m.group(1) + to_simplified(m.group(2)) + m.group(3), xml).encode("utf-8")
+            zout.writestr(item, body)
+    return out.getvalue()
