@@ -193,3 +193,18 @@ def test_big5_html_with_declared_charset() -> None:
     clean = parse_document(load_bytes(synth.render(r, "html"), "html"), themes=False)
     data = to_traditional(synth.to_html(r, charset="big5"), "s2tw").encode("big5")
     assert_same_report(clean, parse_document(load_bytes(data, "html"), themes=False))
+
+
+def test_pdf_blocks_are_converted_after_loading() -> None:
+    """PDF is not re-read from a simplified copy: its blocks are converted after loading."""
+    r = synth.default_report()
+
+    def trad(x):
+        return to_traditional(x) if isinstance(x, str) else ("table", [[to_traditional(c) for c in row] for row in x[1]])
+
+    t = synth.SynthReport(title=to_traditional(r.title), preamble=to_traditional(r.preamble),
+                          sections=[(to_traditional(h), [trad(x) for x in sec]) for h, sec in r.sections],
+                          signature=to_traditional(r.signature), date=r.date)
+    clean = parse_document(load_bytes(synth.to_pdf(r), "pdf"), themes=False)
+    trad_doc = load_bytes(synth.to_pdf(t, header=to_traditional("青松县数据资源管理局政务公开")), "pdf")
+    assert_same_report(clean, parse_document(trad_doc, themes=False))

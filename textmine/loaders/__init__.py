@@ -100,7 +100,7 @@ def _checked(doc: Document, again: Callable[[], Document | None] | None = None) 
             simplified = None  # the copy did not load: convert the printed load's blocks instead
         if simplified is not None:
             check_document(simplified)
-            return merge_traditional(doc, simplified)
+            return merge_traditional(doc, simplified, converted_whole=doc.format != "docx")
     return normalize_document(doc, traditional=traditional)
 
 
