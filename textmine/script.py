@@ -128,7 +128,7 @@ def convert(text: str, *, traditional: bool) -> tuple[str, list[int] | None]:
             # t2s changed length (rare: a phrase entry of another length); align on the unchanged
             # characters (digits, punctuation, characters both scripts share).
             step = _align_chars(out, simp) + [len(out)] if len(out) <= 20_000 else _align(out, simp)
-            offsets = [offsets[j] if offsets else j for j in step]
+            offsets = [offsets[j] if offsets is not None else j for j in step]
         for trad, simp_word in _MAINLAND.items():
             if trad in simp:
                 simp = simp.replace(trad, simp_word)
@@ -191,6 +191,15 @@ class OriginalText:
     offsets: list[int] | None = None
     blocks: list[Block] = field(default_factory=list)  # the blocks as the loader returned them
 
+    def _squeezed(self) -> tuple[str, list[int]]:
+        """``text`` without whitespace and where each of its characters is in ``text`` (built once)."""
+        cached = self.__dict__.get("_squeezed_cache")
+        if cached is None:
+            idx = [i for i, c in enumerate(self.text) if not c.isspace()]
+            cached = ("".join(self.text[i] for i in idx), idx)
+            self.__dict__["_squeezed_cache"] = cached
+        return cached
+
     def _orig(self, i: int) -> int:
         return self.offsets[i] if self.offsets is not None else i
 
@@ -220,8 +229,7 @@ class OriginalText:
         needle = re.sub(r"\s+", "", fragment)
         if not needle:
             return None
-        idx = [i for i, c in enumerate(self.text) if not c.isspace()]
-        hay = "".join(self.text[i] for i in idx)
+        hay, idx = self._squeezed()
         k = hay.find(needle)
         if k < 0:
             return None
@@ -323,7 +331,7 @@ def merge_traditional(printed: Document, simplified: Document, *, converted_whol
     if conv != text:
         # The two loads differ somewhat (a label the simplified load recognised): align them.
         step = _align(conv, text)
-        off = [off[j] if off else j for j in step]
+        off = [off[j] if off is not None else j for j in step]
     doc.original = OriginalText("traditional", text, printed.text, off, printed.blocks)
     return doc
 
