@@ -8,6 +8,10 @@ columns appears in both). Page numbers, running headers and site chrome are gone
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .script import OriginalText
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Document:
     format: str = "text"
     # Page-level facts a loader found outside the body (HTML <title>, 发布机构/公开日期 tables, ...).
     extra: dict[str, str] = field(default_factory=dict)
+    # The printed text when load converted the blocks (traditional script, pinyin): textmine.script.
+    original: OriginalText | None = None
 
     @property
     def paragraphs(self) -> list[Paragraph]:

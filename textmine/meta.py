@@ -136,6 +136,8 @@ def extract_meta(doc: Document, seg: Segmentation) -> dict:
         "template": detect_template(doc, seg, year),
         "region": region_of(agency, front_text) if agency else None,
         "title": title,
+        # Set by the loader (textmine.script); the text above is simplified either way.
+        "script": doc.extra.get("script", "simplified"),
     }
 
 

@@ -101,6 +101,10 @@ def _add_statements(report: Report, *, themes: bool, classifier: Any) -> None:
     from .statements import extract_statements
 
     report.statements = extract_statements(_problem_paragraphs(report), year=report.meta.get("year"))
+    original = report.document.original
+    if original is not None:
+        for st in report.statements:
+            st.original_text = original.original_of(st.text)
     if themes and report.statements:
         from .themes import tag_statements
 

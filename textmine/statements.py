@@ -61,9 +61,13 @@ class Statement:
     # Filled in later by the theme classifier (textmine.themes.tag_statements).
     themes: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    # The text as printed when the report was converted on load (traditional script); else None.
+    original_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        if d["original_text"] is None:
+            del d["original_text"]  # the record of a simplified report stays as it was
         # The order of the JSON record in interface.md first, then the extra fields.
         first = ("id", "role", "text", "themes", "scores")
         return {**{k: d[k] for k in first}, **{k: v for k, v in d.items() if k not in first}}

@@ -45,12 +45,14 @@ def format_of(path: str | os.PathLike) -> str:
 def load_document(path_or_text: str | os.PathLike) -> Document:
     """Load a report file (by extension) or, for a string that is not a path, raw report text."""
     if isinstance(path_or_text, str) and _looks_like_text(path_or_text):
+        from ..script import to_simplified
         from .text import parse_text
         if not path_or_text.strip():
             raise TextmineError("empty text")
         # Lone surrogates (from broken decoders upstream) would crash the tokenizers later on.
         text = path_or_text.encode("utf-8", "replace").decode("utf-8")
-        return _checked(parse_text(text, source=None, fmt="text"))
+        return _checked(parse_text(text, source=None, fmt="text"),
+                        lambda: parse_text(to_simplified(text), source=None, fmt="text"))
     path = str(path_or_text)
     fmt = format_of(path)
     try:
@@ -67,7 +69,7 @@ def load_document(path_or_text: str | os.PathLike) -> Document:
         raise TextmineError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", path) from None
     if not data.strip():
         raise TextmineError("empty file", path)
-    return _checked(_loader(fmt)(path, data))
+    return _checked(_loader(fmt)(path, data), lambda: _simplified_load(fmt, path, data))
 
 
 def load_bytes(data: bytes, fmt: str, source: str | None = None) -> Document:
@@ -76,13 +78,51 @@ def load_bytes(data: bytes, fmt: str, source: str | None = None) -> Document:
         raise TextmineError(f"unknown format {fmt!r}", source)
     if not data.strip():
         raise TextmineError("empty file", source)
-    return _checked(_loader(fmt)(source or f"<{fmt}>", data))
+    src = source or f"<{fmt}>"
+    return _checked(_loader(fmt)(src, data), lambda: _simplified_load(fmt, src, data))
 
 
-def _checked(doc: Document) -> Document:
-    """Every format gets the text limit (TEXTMINE_MAX_TEXT_CHARS): later stages are not linear in size."""
+def _checked(doc: Document, again: Callable[[], Document | None] | None = None) -> Document:
+    """Every format gets the text limit (TEXTMINE_MAX_TEXT_CHARS): later stages are not linear in size.
+
+    Then the script: every pattern is simplified, so a traditional-script document is converted here,
+    before any matching. ``again`` loads a simplified copy of the same input (the loaders have
+    simplified patterns too); a simplified document is returned as it is (see textmine.script).
+    """
+    from ..script import is_traditional, merge_traditional, normalize_document
+
     check_document(doc)
-    return doc
+    traditional = is_traditional(doc.text)
+    if traditional and again is not None:
+        try:
+            simplified = again()
+        except TextmineError:
+            simplified = None  # the copy did not load: convert the printed load's blocks instead
+        if simplified is not None:
+            check_document(simplified)
+            return merge_traditional(doc, simplified, converted_whole=doc.format != "docx")
+    return normalize_document(doc, traditional=traditional)
+
+
+def _simplified_load(fmt: str, path: str, data: bytes) -> Document | None:
+    """Load a simplified copy of a traditional file: text formats re-encoded as UTF-8 with a BOM (which
+    overrides a declared charset), Word with its text runs converted; None for PDF (its blocks are
+    converted after loading)."""
+    from ..script import simplified_docx, to_simplified
+
+    if fmt == "docx":
+        copy = simplified_docx(data)
+    elif fmt == "html":
+        from .html import decode_html
+
+        copy = b"\xef\xbb\xbf" + to_simplified(decode_html(path, data)).encode("utf-8")
+    elif fmt in ("txt", "md"):
+        from .text import decode
+
+        copy = b"\xef\xbb\xbf" + to_simplified(decode(data, path)).encode("utf-8")
+    else:
+        return None
+    return _loader(fmt)(path, copy)
 
 
 def _looks_like_text(s: str) -> bool:

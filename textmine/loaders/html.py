@@ -296,6 +296,14 @@ def _sniff_charset(data: bytes) -> str | None:
 
 def load_html(path: str, data: bytes) -> Document:
     limits.check_html_size(path, len(data))
+    text = decode_html(path, data)
+    if not re.search(r"<\s*(html|body|p|div|table|br|span|h\d)\b", text[:200000], re.I):
+        raise TextmineError("not an HTML document", path)
+    return parse_html(text, source=path)
+
+
+def decode_html(path: str, data: bytes) -> str:
+    """The page as text: its declared charset when it has one that decodes, else as any text file."""
     cs = _sniff_charset(data)
     text = None
     if cs and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
@@ -306,6 +314,4 @@ def load_html(path: str, data: bytes) -> Document:
             text = None
     if text is None:
         text = decode(data, path)
-    if not re.search(r"<\s*(html|body|p|div|table|br|span|h\d)\b", text[:200000], re.I):
-        raise TextmineError("not an HTML document", path)
-    return parse_html(text, source=path)
+    return text
