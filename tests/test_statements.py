@@ -90,13 +90,22 @@ def test_markers_need_a_clause_start_and_a_running_count() -> None:
     assert sts[1].marker is None and sts[1].text.startswith("二是这样的说法")
 
 
-def test_nested_list_stays_inside_its_item() -> None:
+def test_sub_points_under_an_item_title_are_the_units() -> None:
+    # Real reports' coders code the sub-points of a titled item one by one (issue #14: units are claims);
+    # the title is context, like a sub-heading.
     sts = extract_statements([
         "（一）加强组织保障。一是明确分管领导；二是配齐工作人员。",
         "（二）加强平台建设。一是整合网站栏目；二是用好政务新媒体。",
     ])
-    assert texts(sts) == ["加强组织保障。一是明确分管领导；二是配齐工作人员。",
-                          "加强平台建设。一是整合网站栏目；二是用好政务新媒体。"]
+    assert texts(sts) == ["明确分管领导", "配齐工作人员。", "整合网站栏目", "用好政务新媒体。"]
+    assert [s.marker for s in sts] == ["一是", "二是", "一是", "二是"]
+
+
+def test_a_list_inside_a_long_item_stays_part_of_it() -> None:
+    sts = extract_statements([
+        "（一）加强组织保障，明确分管领导和具体经办人员，形成上下联动的工作格局，做到一是有人管、二是有人干。",
+        "（二）加强平台建设，整合网站栏目，用好政务新媒体。",
+    ])
     assert [s.marker for s in sts] == ["（一）", "（二）"]
     assert roles(sts) == ["measure", "measure"]
 

@@ -513,12 +513,12 @@ class _ListState:
     def reset(self) -> None:
         self.stack.clear()
 
-    def accept(self, c: _Marker, open_style: str | None) -> tuple[int, int] | None:
+    def accept(self, c: _Marker, open_style: str | None, nested_ok: bool = False) -> tuple[int, int] | None:
         """(list id, item number) of this marker, or None when it is plain text here."""
         level = next((i for i, (style, _, _) in enumerate(self.stack) if style == c.style), None)
         if c.num == 1:
-            if open_style is not None and open_style != c.style:
-                return None  # a list nested inside an item stays part of that item
+            if open_style is not None and open_style != c.style and not nested_ok:
+                return None  # a list nested inside an item's text stays part of that item
             if level is not None:
                 del self.stack[level:]
             self.next_id += 1
@@ -527,7 +527,8 @@ class _ListState:
         if level is None:
             return None
         entry = self.stack[level]
-        if c.num is None or c.num == entry[2] + 1:
+        # A repeated number (一是…三是…三是…) is a typo of the next one, not text.
+        if c.num is None or c.num in (entry[2] + 1, entry[2]):
             del self.stack[level + 1:]
             entry[2] = entry[2] + 1 if c.num is None else c.num
             return entry[1], entry[2]
@@ -556,17 +557,31 @@ def _free_text(text: str, rules: _Rules, runs_into_marker: bool) -> list[_Unit]:
     return units
 
 
+def _is_title(text: str) -> bool:
+    """A short heading-like stretch: at most one sentence, ≤ 40 characters, or one ending in a colon."""
+    t = text.strip()
+    if t.endswith(("：", ":")):
+        return len(t) <= 80
+    inner = re.findall(r"[。！？；!?;]", t[:-1])
+    return 0 < len(t) <= 40 and not inner
+
+
 def _paragraph_units(text: str, rules: _Rules, lists: _ListState, year: int | None) -> list[_Unit]:
     cands = _candidates(text, rules)
     valid: list[tuple[_Marker, tuple[int, int]]] = []
+    nested: set[int] = set()  # indexes into valid of markers that open a list inside an item's title
     open_style: str | None = None
     last_end = 0
     for c in cands:
         if open_style is not None and valid:
             if _first_break(_sentences(text[last_end:c.start]), rules, year) is not None:
                 open_style = None
-        pos = lists.accept(c, open_style)
+        # "（一）提高认识一是…二是…": the item is only a title over sub-points, which are the units.
+        title_only = open_style is not None and valid and _is_title(text[last_end:c.start])
+        pos = lists.accept(c, open_style, nested_ok=bool(title_only))
         if pos is not None:
+            if title_only and c.num == 1 and c.style != open_style:
+                nested.add(len(valid))
             valid.append((c, pos))
             open_style = c.style
             last_end = c.end
@@ -584,6 +599,9 @@ def _paragraph_units(text: str, rules: _Rules, lists: _ListState, year: int | No
             item, tail = body[:tail_start], body[tail_start:]
         else:
             item, tail = body, ""
+        if k + 1 in nested:  # a title over nested sub-points: context, like a sub-heading
+            units.append(_Unit("leadin", item.strip(), role=None))
+            continue
         units.append(_Unit("statement", item.strip(), marker=c, list_id=list_id, number=number))
         if tail:
             units.extend(_free_text(tail, rules, runs_into_marker=k + 1 < len(valid)))
