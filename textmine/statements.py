@@ -477,6 +477,9 @@ def _is_break(sentence: str, item_so_far: str, rules: _Rules, year: int | None) 
     does; "下一步，…" does only after an item that reads as a problem."""
     if rules.scope_break.match(sentence) or _split_colon(sentence, rules)[0] is not None:
         return True
+    # A framing sentence ("2021年，我局…也仍存在一些不足之处。") opens a new part, whatever the item was.
+    if _leadin_role(sentence, rules)[0]:
+        return True
     return bool(rules.turn_to_measures.match(sentence)) and _cue_role(item_so_far, rules, year) == "problem"
 
 
