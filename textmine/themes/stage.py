@@ -9,7 +9,7 @@ from typing import Any
 
 @lru_cache(maxsize=4)
 def _model(path: str | None):
-    from .classifier import ThemeClassifier
+    from .estimator import ThemeClassifier
 
     return ThemeClassifier.pretrained() if path is None else ThemeClassifier.load(path)
 
