@@ -48,6 +48,12 @@ class Report:
             "statements": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in self.statements],
         }
 
+    def to_frames(self) -> dict:
+        """This report's pandas frames (documents, sections, statements, statement_themes, findings, …)."""
+        from .frames import build_frames
+
+        return build_frames([self.to_dict()])
+
 
 def _is_report(seg: Segmentation, meta: dict) -> bool:
     """Enough of the form to call this an annual report (a random text must not get sections)."""
