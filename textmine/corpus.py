@@ -172,6 +172,32 @@ class Corpus:
 
         return pd.DataFrame(self.failed_files, columns=["path", "reason"])
 
+    def require_reports(self) -> Corpus:
+        """The empty-corpus policy of the batch commands: an error when no report could be read (naming
+        the first failure) or there is none; otherwise the corpus itself."""
+        from .loaders import supported_suffixes
+
+        if not self.records and self.failed_files:
+            first = self.failed_files[0]
+            raise TextmineError(f"no report could be read ({len(self.failed_files)} failed; first: "
+                                f"{first['path']}: {first['reason']})", self.root)
+        if not self.records:
+            raise TextmineError(f"no report files ({' '.join(supported_suffixes())}) found", self.root)
+        return self
+
+    def validation_report(self) -> dict[str, Any]:
+        """Findings per report, a count per rule and the files that failed: ``textmine validate --json``."""
+        fin, docs = self.findings, self.documents
+        keys = ("rule", "severity", "where", "expected", "found", "message")
+        reports = [{"doc_id": d.doc_id, "path": d.path, "agency": d.agency,
+                    "year": None if d.year is None or d.year != d.year else int(d.year),
+                    "findings": [{k: f[k] for k in keys}
+                                 for f in fin[fin["doc_id"] == d.doc_id].to_dict(orient="records")]}
+                   for d in docs.itertuples()]
+        return {"reports": reports,
+                "summary": {r: int(n) for r, n in fin["rule"].value_counts().sort_index().items()},
+                "failed": self.failed_files}
+
     def frames_for_sql(self) -> list[tuple[str, Any]]:
         """The frames as stored in DuckDB and Parquet (list/dict cells as JSON text)."""
         from .frames import portable
