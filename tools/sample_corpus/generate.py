@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Write the bundled sample corpus and its ground truth.
 
-    python corpus/generate.py
+    python tools/sample_corpus/generate.py
+
+It writes into corpus/ (which holds data only) and tests/fixtures/.
 
 Sixteen short annual reports (政府信息公开工作年度报告) of four agencies at four levels, written by the
 team in their own words: real place names (the gazetteer needs them), fictional content. They exist so
@@ -37,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = HERE.parents[1]
+CORPUS = ROOT / "corpus"  # where the files go; the generator lives apart from the data it writes
 TRUTH_PATH = ROOT / "tests" / "fixtures" / "sample_corpus_truth.json"
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1764,7 +1767,7 @@ def render_all(reports: list[Report]) -> dict[str, bytes]:
 
 def truth_of(reports: list[Report]) -> dict:
     return {
-        "description": "Ground truth of the sample corpus, written by corpus/generate.py (do not edit by hand).",
+        "description": "Ground truth of the sample corpus, written by tools/sample_corpus/generate.py (do not edit by hand).",
         "corpus_dir": "corpus",
         "files": [r.truth() for r in reports],
     }
@@ -1778,7 +1781,7 @@ def main() -> None:
     reports = build()
     self_check(reports)
     for name, data in render_all(reports).items():
-        (HERE / name).write_bytes(data)
+        (CORPUS / name).write_bytes(data)
         print(f"wrote corpus/{name}")
     TRUTH_PATH.parent.mkdir(parents=True, exist_ok=True)
     TRUTH_PATH.write_text(truth_text(reports), encoding="utf-8")
