@@ -197,8 +197,9 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="report", disable=not enabled, file=sys.stderr)
 
 
-def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None, sink, *,
-                parse: Callable[..., dict] = parse_file, timeout: float | None = None) -> None:
+def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None,
+               sink: Callable[[dict], None], *,
+               parse: Callable[..., dict] = parse_file, timeout: float | None = None) -> None:
     """Parse (path, hash) pairs, calling ``sink(result)`` as each finishes.
 
     ``workers=1`` parses here, in this process. Otherwise (the default: one per core) each file goes

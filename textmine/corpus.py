@@ -11,16 +11,23 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # Re-exported: textmine.corpus.parse_file and friends were the batch API before textmine.batch.
 from .batch import CACHE_VERSION, file_hash, find_reports, hash_files, parse_file, parse_many
 from .errors import TextmineError
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 _parse_many = parse_many  # the old private name, for code written against it
 
 __all__ = ["CACHE_VERSION", "Corpus", "file_hash", "find_reports", "hash_files", "load_agency_map", "parse_file",
            "parse_many"]
+
+
+def _frame_property(name: str, doc: str) -> property:
+    return property(lambda self: self._frame(name), doc=doc)
 
 
 @dataclass
@@ -128,37 +135,21 @@ class Corpus:
             cached = self.__dict__["_rows_cache"] = collect_rows(self.records, self.agency_map)
         return cached
 
-    def _frame(self, name: str):
+    def _frame(self, name: str) -> pd.DataFrame:
         from .frames import build_frames
 
         return build_frames(self._rows(), names=[name])[name]
 
-    @property
-    def documents(self):
-        """One row per report: doc_id, path, agency, agency_id, year, level, region, template, sections found, …"""
-        return self._frame("documents")
+    # The frames of build_frames, one property each (a fresh pandas frame on every access).
+    documents = _frame_property(
+        "documents", "One row per report: doc_id, path, agency, agency_id, year, level, region, template, sections found, …")
+    sections = _frame_property("sections", "One row per section of each report, with its title and text.")
+    statements = _frame_property("statements", "One row per section-5 statement: role, text, themes, scores, subsection, …")
+    statement_themes = _frame_property(
+        "statement_themes", "One row per (statement, theme): doc_id, statement_id, theme, score — statements' list cells, long.")
+    findings = _frame_property("findings", "One row per consistency finding: R1–R5 per report and R6 across years of one agency.")
 
-    @property
-    def sections(self):
-        """One row per section of each report, with its title and text."""
-        return self._frame("sections")
-
-    @property
-    def statements(self):
-        """One row per section-5 statement: role, text, themes, scores, subsection, …"""
-        return self._frame("statements")
-
-    @property
-    def statement_themes(self):
-        """One row per (statement, theme): doc_id, statement_id, theme, score — statements' list cells, long."""
-        return self._frame("statement_themes")
-
-    @property
-    def findings(self):
-        """One row per consistency finding: R1–R5 per report and R6 across years of one agency."""
-        return self._frame("findings")
-
-    def table(self, name: str):
+    def table(self, name: str) -> pd.DataFrame:
         """Tidy frame of one standard table: doc_id, agency, agency_id, year, row, column, value."""
         from .frames import TABLES
 
@@ -167,7 +158,7 @@ class Corpus:
         return self._frame(f"table_{name}")
 
     @property
-    def failed(self):
+    def failed(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self.failed_files, columns=["path", "reason"])

@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "format", "agency", "agency_id", "year", "published", "level", "province",
                     "city", "county", "template", "sections_found", "n_statements", "n_findings"]
@@ -121,7 +124,7 @@ def build_frames(records: Iterable[dict] | FrameRows, agency_map: Mapping[str, s
     return out
 
 
-def frame(name: str, rows: list[dict]):
+def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A pandas frame of ``rows`` with the standard columns and dtypes of frame ``name``."""
     import pandas as pd
 
@@ -134,7 +137,7 @@ def frame(name: str, rows: list[dict]):
     return df
 
 
-def portable(df):
+def portable(df: pd.DataFrame) -> pd.DataFrame:
     """List and dict cells as JSON text, text columns as strings: how DuckDB and Parquet keep the frames
     (a batch whose column happens to be all empty keeps the same schema)."""
     import json

@@ -14,8 +14,12 @@ import re
 import struct
 import warnings
 import zipfile
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TextmineError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
 
 
 def _env_number(name: str, default: float) -> float:
@@ -112,7 +116,7 @@ def check_html_size(path: str | None, size: int) -> None:
                             f"({_limit_hint('TEXTMINE_MAX_HTML_MB')})", path)
 
 
-def check_document(doc) -> None:
+def check_document(doc: Document) -> None:
     """Refuse a loaded document with more text than a report has. Segmentation and table parsing
     grow faster than linearly with it (a file of 300 reports run together takes minutes and gigabytes),
     so this bounds every later stage. Loaders call it on what they return."""
@@ -182,7 +186,7 @@ def check_xml_member(info: zipfile.ZipInfo, path: str) -> None:
                             f"{limit('MAX_XML_MB'):g} MB limit ({_limit_hint('TEXTMINE_MAX_XML_MB')})", path)
 
 
-def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False):
+def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False) -> Any:
     """Parse XML with entity expansion, DTD loading and network access off.
 
     Office XML never has a DOCTYPE; one that declares entities is an attack (billion laughs, external

@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..errors import TextmineError
 from ..resources import data_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 OTHER = "other"
 
@@ -90,7 +93,7 @@ class Codebook:
     def examples(self) -> list[Example]:
         return [e for t in self.themes for e in t.examples]
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """One row per theme: id, names, definition, cue and guard counts."""
         import pandas as pd
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .codebook import OTHER, Codebook, CodebookLike, Theme, resolve_codebook
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 @dataclass
@@ -120,7 +124,7 @@ class RuleTagger:
     def thresholds(self) -> np.ndarray:
         return np.array([ct.threshold for ct in self._themes])
 
-    def tag_frame(self, texts: Iterable[str]):
+    def tag_frame(self, texts: Iterable[str]) -> pd.DataFrame:
         """One row per statement: text, themes, score per theme id, fired cues and guards."""
         import pandas as pd
 
