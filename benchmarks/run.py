@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from textmine.loaders import FORMATS, load_document  # noqa: E402
+from textmine.loaders import FORMATS, load_document  # noqa: E402  (FORMATS: suffix -> format, from LOADERS)
 
 
 def peak_rss_mb() -> float:
@@ -96,11 +96,10 @@ def main() -> None:
     n_ingest = args.reports or (400 if args.quick else 10000)
 
     from textmine.meta import extract_meta
-    from textmine.rules import RuleTagger
     from textmine.sections import segment
     from textmine.statements import extract_statements
     from textmine.tables import parse_tables
-    from textmine.themes import get_classifier
+    from textmine.themes import RuleTagger, get_classifier
     from textmine.validate import check_report
 
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),

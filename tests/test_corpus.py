@@ -7,8 +7,8 @@ import shutil
 
 import pandas as pd
 import pytest
-import synth
 from conftest import REAL, SEED, needs_shared
+from support import synth
 
 from textmine.agencies import agency_id
 from textmine.corpus import Corpus

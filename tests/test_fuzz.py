@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import synth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import synth
 
 from textmine.errors import TextmineError
 

@@ -26,8 +26,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-import synth
 from conftest import ROOT
+from support import synth
 
 MB = 1024 * 1024
 TIME_LIMIT_S = 60

@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
-import synth
 from conftest import SEED, needs_shared, real
+from support import synth
 
 from textmine.document import Paragraph, Table
 from textmine.errors import TextmineError

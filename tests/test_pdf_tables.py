@@ -15,8 +15,8 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-import synth
 from conftest import REAL, ROOT, needs_shared
+from support import synth
 
 from textmine.loaders import pdf_tables
 from textmine.loaders.pdf_tables import PdfTable, find_tables

@@ -1,4 +1,4 @@
-"""The bundled sample corpus (corpus/*, written by corpus/generate.py) parsed against its ground truth.
+"""The bundled sample corpus (corpus/*, written by tools/sample_corpus/generate.py) parsed against its ground truth.
 
 The truth (tests/fixtures/sample_corpus_truth.json) is written by the generator from the same data as
 the files, independently of the parser: metadata, section keys, every table value, the planted
@@ -22,6 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+GENERATOR = ROOT / "tools" / "sample_corpus" / "generate.py"
 TRUTH_PATH = ROOT / "tests" / "fixtures" / "sample_corpus_truth.json"
 TRUTH = json.loads(TRUTH_PATH.read_text(encoding="utf-8"))
 FILES = {f["file"]: f for f in TRUTH["files"]}
@@ -73,7 +74,7 @@ def test_corpus_covers_the_brief() -> None:
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("corpus_generate", CORPUS / "generate.py")
+    spec = importlib.util.spec_from_file_location("corpus_generate", GENERATOR)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses look their module up while the class is built
     try:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import synth
 from conftest import SEED, needs_shared, real
+from support import synth
 
 from textmine.loaders import load_bytes, load_document
 from textmine.loaders.text import parse_text

@@ -22,25 +22,27 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from textmine.classifier import (
+from textmine.errors import TextmineError
+from textmine.resources import data_path
+from textmine.themes import (
+    OTHER,
     PRETRAINED_FILE,
     PRETRAINED_PARAMS,
     TRAIN_FILE,
     EvalReport,
+    RuleTagger,
     ThemeClassifier,
-    _jieba,
-    _pretrained,
-    _training_digest,
+    clear_pretrained_cache,
     evaluate,
+    jieba_segmenter,
+    load_codebook,
+    parse_codebook,
     parse_themes,
     read_labeled,
     self_train,
+    training_digest,
     uncertain,
 )
-from textmine.codebook import OTHER, load_codebook, parse_codebook
-from textmine.errors import TextmineError
-from textmine.resources import data_path
-from textmine.rules import RuleTagger
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SPEC = SHARED / "spec" / "codebook.md"
@@ -238,7 +240,7 @@ def test_vectorised_segmentation_equals_jieba_exact_mode() -> None:
     for text in texts:
         folded = re.sub(r"[1-9]", "0", text.lower())
         expected = [w for r in run.findall(folded) for w in jieba.lcut(r, HMM=False)]
-        assert _jieba().cut(text) == expected, text
+        assert jieba_segmenter().cut(text) == expected, text
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -378,7 +380,7 @@ def test_loading_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
 def test_shipped_model_was_built_from_the_bundled_data() -> None:
     # Fails when train.jsonl, the codebook or PRETRAINED_PARAMS change without `python -m textmine.classifier`.
     model = ThemeClassifier.load(data_path(PRETRAINED_FILE))
-    assert model.meta_["training_digest"] == _training_digest(data_path(TRAIN_FILE), PRETRAINED_PARAMS)
+    assert model.meta_["training_digest"] == training_digest(data_path(TRAIN_FILE), PRETRAINED_PARAMS)
 
 
 def test_pretrained_model_meets_the_eval_target(evalset) -> None:
@@ -399,15 +401,15 @@ def test_pretrained_refits_deterministically_when_the_file_is_unusable(monkeypat
     def fake(name: str) -> Path:
         return broken if name == PRETRAINED_FILE else real_path(name)
 
-    monkeypatch.setattr("textmine.classifier.data_path", fake)
-    _pretrained.cache_clear()
+    monkeypatch.setattr("textmine.themes.estimator.data_path", fake)
+    clear_pretrained_cache()
     try:
         refit = ThemeClassifier.pretrained()
         assert not hasattr(refit, "meta_")  # fitted here, not loaded
         texts = evalset["text"].tolist()
         assert refit.predict(texts) == shipped.predict(texts)
     finally:
-        _pretrained.cache_clear()
+        clear_pretrained_cache()
 
 
 def test_pretrained_returns_independent_copies() -> None:
@@ -519,7 +521,7 @@ def test_uncertainty_sampling_returns_the_least_sure_statements(fitted: ThemeCla
 def test_spacy_component_sets_doc_cats(fitted: ThemeClassifier, tmp_path: Path) -> None:
     import spacy
 
-    import textmine.spacy_themes  # noqa: F401 - registers the factory
+    import textmine.themes.spacy_component  # noqa: F401 - registers the factory
 
     path = fitted.save(tmp_path / "m.npz")
     nlp = spacy.blank("zh")
@@ -540,7 +542,7 @@ def test_spacy_component_sets_doc_cats(fitted: ThemeClassifier, tmp_path: Path) 
 
 
 def test_spacy_textcat_backend_trains_on_the_same_labels(small) -> None:
-    from textmine.spacy_themes import textcat_predict, train_spacy_textcat
+    from textmine.themes import textcat_predict, train_spacy_textcat
 
     texts, themes = small[0][:80], small[1][:80]
     nlp = train_spacy_textcat(texts, themes, n_iter=3)

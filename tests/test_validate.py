@@ -8,7 +8,7 @@ import pytest
 from conftest import SEED, needs_shared, real
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_tables import consistent_tables
+from support.tables_render import consistent_tables
 
 from textmine.loaders import load_document
 from textmine.sections import segment

@@ -18,14 +18,14 @@ _LAZY = {
     "Report": ("textmine.report", "Report"),
     "load_document": ("textmine.loaders", "load_document"),
     "Corpus": ("textmine.corpus", "Corpus"),
-    "ThemeClassifier": ("textmine.classifier", "ThemeClassifier"),
+    "ThemeClassifier": ("textmine.themes.estimator", "ThemeClassifier"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .classifier import ThemeClassifier
     from .corpus import Corpus
     from .loaders import load_document
     from .report import Report, load_report
+    from .themes.estimator import ThemeClassifier
 
 
 def __getattr__(name: str):

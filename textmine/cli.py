@@ -1,4 +1,5 @@
-"""Command line: ``textmine COMMAND``. Mirrors the Python API; heavy modules load only when used."""
+"""Command line: ``textmine COMMAND``. Argument parsing and printing only: each command parses its flags
+and makes one call into the Python API; heavy modules load only when used."""
 
 from __future__ import annotations
 
@@ -95,43 +96,23 @@ def _model_arg(args: argparse.Namespace) -> str | None:
 
 # --- themes: train / evaluate ---------------------------------------------------------------------------
 
-def _labeled(path: str):
-    from .classifier import read_labeled
-
-    if not os.path.exists(path):
-        raise TextmineError("no such file", path)
-    df = read_labeled(path)
-    if df.empty:
-        raise TextmineError("no labeled statements in the file", path)
-    return df
-
-
 def cmd_train(args: argparse.Namespace) -> int:
-    from .classifier import PRETRAINED_PARAMS, ThemeClassifier, evaluate
+    from .themes import train_model
 
-    df = _labeled(args.labeled)
-    params = dict(PRETRAINED_PARAMS)
-    if args.codebook:
-        params["codebook"] = args.codebook
-    clf = ThemeClassifier(**params).fit(df["text"].tolist(), df["themes"].tolist())
-    out = clf.save(args.output)
-    msg = {"model": str(out), "statements": int(len(df)), "themes": list(clf.themes_)}
-    if args.cv:
-        rep = evaluate(df["text"].tolist(), df["themes"].tolist(), cv=args.cv, codebook=args.codebook)
-        msg["cross_validated_micro_f1"] = round(float(rep.micro["f1"]), 4)
+    msg = train_model(args.labeled, args.output, codebook=args.codebook, cv=args.cv)
     if args.json:
         _print_json(msg)
     else:
-        print(f"trained on {msg['statements']} statements; model written to {out}")
+        print(f"trained on {msg['statements']} statements; model written to {msg['model']}")
         if "cross_validated_micro_f1" in msg:
             print(f"{args.cv}-fold cross-validated micro-F1: {msg['cross_validated_micro_f1']}")
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .classifier import evaluate
+    from .themes import evaluate, load_labeled
 
-    df = _labeled(args.labeled)
+    df = load_labeled(args.labeled)
     model = _model_arg(args)
     backends = args.compare.split(",") if args.compare else None
     rep = evaluate(df["text"].tolist(), df["themes"].tolist(), model=model, cv=args.cv, backends=backends,
@@ -152,13 +133,7 @@ def _corpus(args: argparse.Namespace):
     store = False if args.no_store else (args.store or None)
     corpus = Corpus.from_dir(folder, store=store, workers=args.workers, agency_map=args.agency_map,
                              progress=None if not args.json else False)
-    if not corpus.records and corpus.failed_files:
-        first = corpus.failed_files[0]
-        raise TextmineError(f"no report could be read ({len(corpus.failed_files)} failed; first: "
-                            f"{first['path']}: {first['reason']})", folder)
-    if not corpus.records:
-        raise TextmineError("no report files (.txt .docx .pdf .html .md) found", folder)
-    return corpus
+    return corpus.require_reports()
 
 
 def _batch_exit(args: argparse.Namespace, corpus) -> int:
@@ -215,23 +190,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     corpus = _corpus(args)
-    fin = corpus.findings
-    docs = corpus.documents
     if args.json:
-        out = {
-            "reports": [
-                {"doc_id": d.doc_id, "path": d.path, "agency": d.agency, "year": None if d.year is None or d.year != d.year
-                 else int(d.year),
-                 "findings": [
-                     {k: f[k] for k in ("rule", "severity", "where", "expected", "found", "message")}
-                     for f in fin[fin["doc_id"] == d.doc_id].to_dict(orient="records")]}
-                for d in docs.itertuples()
-            ],
-            "summary": {r: int(n) for r, n in fin["rule"].value_counts().sort_index().items()},
-            "failed": corpus.failed_files,
-        }
-        _print_json(out)
+        _print_json(corpus.validation_report())
         return _batch_exit(args, corpus)
+    fin, docs = corpus.findings, corpus.documents
     con = _console()
     for d in docs.itertuples():
         f = fin[fin["doc_id"] == d.doc_id]
@@ -322,18 +284,25 @@ def _add_corpus_args(sp: argparse.ArgumentParser) -> None:
 # --- parser ------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     p = argparse.ArgumentParser(
         prog="textmine",
         description="Text mining for Chinese government information-disclosure annual reports "
                     "(政府信息公开工作年度报告): sections, tables, section-5 statements, themes.",
         epilog=EPILOG,
     )
-    from . import __version__
-
     p.add_argument("--version", action="version", version=f"textmine {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return p
 
-    sp = sub.add_parser("parse", help="parse one report (txt, docx, pdf, html, md)",
+
+def _add_parse(sub) -> None:
+    from .loaders import LOADERS
+
+    sp = sub.add_parser("parse", help=f"parse one report ({', '.join(LOADERS)})",
                         description="Parse one report into sections, metadata, tables, consistency findings "
                                     "and section-5 statements. Prints a summary, or the JSON record with --json.")
     sp.add_argument("file", help="report file, or - to read raw text from standard input")
@@ -342,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--model", metavar="MODEL", help="theme model from 'textmine train' (default: the shipped one)")
     sp.set_defaults(func=cmd_parse)
 
+
+def _add_train(sub) -> None:
     sp = sub.add_parser("train", help="train a theme classifier on labeled statements",
                         description="Train a ThemeClassifier (jieba word and character n-grams, one linear model "
                                     "per theme with calibrated probabilities and tuned thresholds) on labeled "
@@ -354,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print a JSON summary")
     sp.set_defaults(func=cmd_train)
 
+
+def _add_evaluate(sub) -> None:
     sp = sub.add_parser("evaluate", help="per-theme precision, recall, F1 (held-out or cross-validated)",
                         description="Evaluate theme classification on labeled statements: per-theme precision, "
                                     "recall, F1 and support, micro and macro averages, and the confusion between "
@@ -368,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the report as JSON")
     sp.set_defaults(func=cmd_evaluate)
 
+
+def _add_stats(sub) -> None:
     sp = sub.add_parser("stats", help="corpus statistics (documents, agencies, years, sections, themes, tables)",
                         description="Parse a folder of reports (cached in a DuckDB store) and print corpus "
                                     "statistics: reports by year, level, template; sections found; statements "
@@ -375,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus_args(sp)
     sp.set_defaults(func=cmd_stats)
 
+
+def _add_validate(sub) -> None:
     sp = sub.add_parser("validate", help="consistency findings (rules R1-R6) per report",
                         description="Check tables 2-4 against the consistency rules R1-R6 of the form "
                                     "(勾稽关系) and the narrative counts. Exits 0 even when reports are "
@@ -382,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus_args(sp)
     sp.set_defaults(func=cmd_validate)
 
+
+def _add_recurring(sub) -> None:
     sp = sub.add_parser("recurring", help="themes that recur across years per agency, and repeated text",
                         description="Themes an agency states as problems in two or more years, measures "
                                     "whose theme returns as a problem the next year, and near-identical "
@@ -390,17 +369,24 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--threshold", type=float, default=0.85, help="similarity for repeated text (default 0.85)")
     sp.set_defaults(func=cmd_recurring)
 
-    sp = sub.add_parser("export", help="export labeled statements (csv, jsonl, parquet, spacy, label-studio, doccano)",
+
+def _add_export(sub) -> None:
+    from .export import FORMATS
+
+    sp = sub.add_parser("export", help=f"export labeled statements ({', '.join(FORMATS)})",
                         description="Write the section-5 statements with role, themes, scores, agency, year "
                                     "and doc_id in one of the formats. label-studio also writes the matching "
                                     "labeling config; spacy writes a DocBin with doc.cats.")
     _add_corpus_args(sp)
-    sp.add_argument("--format", "-f", required=True,
-                    choices=["csv", "jsonl", "parquet", "spacy", "label-studio", "doccano"])
+    sp.add_argument("--format", "-f", required=True, choices=FORMATS)
     sp.add_argument("--output", "-o", required=True, help="output file")
     sp.add_argument("--frames", metavar="DIR", help="also write every corpus frame as Parquet into DIR")
     sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML (theme labels of the export)")
     sp.set_defaults(func=cmd_export)
+
+
+def _add_ingest(sub) -> None:
+    from .ingest import ENGINES
 
     sp = sub.add_parser("ingest", help="parse a folder into the store (streamed; local or Dask) and write Parquet",
                         description="Parse every new or changed report under DIR into the DuckDB store without "
@@ -410,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "cluster); the workers must see the files at the same paths.")
     sp.add_argument("dir", nargs="?", help="folder of reports (default: the bundled sample corpus)")
     sp.add_argument("--store", metavar="FILE", help="DuckDB store (default: DIR/.textmine/corpus.duckdb)")
-    sp.add_argument("--engine", choices=["local", "dask"], default="local",
+    sp.add_argument("--engine", choices=ENGINES, default="local",
                     help="local worker processes (default) or a Dask cluster")
     sp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: start a local cluster)")
     sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
@@ -420,13 +406,19 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print a JSON summary")
     sp.set_defaults(func=cmd_ingest)
 
+
+def _add_import_labels(sub) -> None:
     sp = sub.add_parser("import-labels", help="read a Label Studio or doccano export into labeled JSONL",
                         description="Convert annotations made in Label Studio (JSON export) or doccano "
                                     "(JSONL export) into the labeled JSONL that train and evaluate take.")
     sp.add_argument("file", help="the annotation tool's export")
     sp.add_argument("--output", "-o", required=True, help="labeled JSONL to write")
     sp.set_defaults(func=cmd_import_labels)
-    return p
+
+
+# One sub-parser per command, in the order --help lists them.
+COMMANDS = [_add_parse, _add_train, _add_evaluate, _add_stats, _add_validate, _add_recurring, _add_export,
+            _add_ingest, _add_import_labels]
 
 
 def main(argv: list[str] | None = None) -> int:

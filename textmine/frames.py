@@ -1,13 +1,20 @@
-"""Rows of the corpus frames from one JSON record: a pure function, so frames can be built in a stream.
+"""The corpus frames from JSON records: one :func:`build_frames` for Corpus, ingest and one Report.
 
-``Corpus`` builds its pandas frames from these rows; ``textmine ingest`` writes them batch by batch into
-DuckDB and Parquet without holding the corpus in memory.
+Rows come from one record at a time (:func:`record_rows`, a pure function), so frames can be built in
+a stream: ``Corpus`` builds them over all its records, ``textmine ingest`` batch by batch into DuckDB
+and Parquet without holding the corpus in memory. The cross-year rules see every record's
+:func:`textmine.validate.cross_year_input`, collected along the way.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "format", "agency", "agency_id", "year", "published", "level", "province",
                     "city", "county", "template", "sections_found", "n_statements", "n_findings"]
@@ -17,8 +24,11 @@ STATEMENT_COLUMNS = ["doc_id", "agency", "agency_id", "year", "level", "province
 FINDING_COLUMNS = ["doc_id", "agency", "agency_id", "year", "rule", "severity", "where", "expected", "found",
                    "message"]
 TABLE_COLUMNS = ["doc_id", "agency", "agency_id", "year", "table", "row", "column", "value"]
+# The long companion of statements: one row per (statement, theme), so no one has to explode list cells.
+STATEMENT_THEME_COLUMNS = ["doc_id", "statement_id", "theme", "score"]
 COLUMNS = {"documents": DOCUMENT_COLUMNS, "sections": SECTION_COLUMNS, "statements": STATEMENT_COLUMNS,
-           "findings": FINDING_COLUMNS, "tables": TABLE_COLUMNS}
+           "statement_themes": STATEMENT_THEME_COLUMNS, "findings": FINDING_COLUMNS, "tables": TABLE_COLUMNS}
+TABLES = ("proactive", "requests", "appeals")
 
 
 def doc_id_of(rec: dict) -> str:
@@ -52,28 +62,82 @@ def record_rows(rec: dict, agency_map: Mapping[str, str] | None = None) -> dict[
                    "themes": list(s.get("themes") or []), "scores": dict(s.get("scores") or {}),
                    "subsection": s.get("subsection"), "answers": list(s.get("answers") or [])}
                   for s in rec.get("statements") or []]
+    statement_themes = [{"doc_id": did, "statement_id": s.get("id"), "theme": t,
+                         "score": (s.get("scores") or {}).get(t)}
+                        for s in rec.get("statements") or [] for t in s.get("themes") or []]
     findings = [{**base, **{k: f.get(k) for k in ("rule", "severity", "where", "expected", "found", "message")}}
                 for f in rec.get("validation") or []]
     tables = [{**base, "table": table, "row": row, "column": col, "value": value}
               for table, rows in (rec.get("tables") or {}).items()
               for row, cols in rows.items() for col, value in cols.items()]
-    return {"documents": [doc], "sections": sections, "statements": statements, "findings": findings,
-            "tables": tables}
+    return {"documents": [doc], "sections": sections, "statements": statements,
+            "statement_themes": statement_themes, "findings": findings, "tables": tables}
 
 
-def frame(name: str, rows: list[dict]):
+@dataclass
+class FrameRows:
+    """The rows of every frame over some records, and what the cross-year rules see of each record."""
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in COLUMNS})
+    cross_year: list[dict] = field(default_factory=list)
+
+    def add(self, rec: dict, agency_map: Mapping[str, str] | None = None) -> None:
+        from .validate import cross_year_input
+
+        parts = record_rows(rec, agency_map)
+        for name, rows in parts.items():
+            self.rows[name].extend(rows)
+        self.cross_year.append(cross_year_input(dict(rec, doc_id=doc_id_of(rec)), parts["documents"][0]["agency_id"]))
+
+
+def collect_rows(records: Iterable[dict], agency_map: Mapping[str, str] | None = None) -> FrameRows:
+    """:class:`FrameRows` of ``records``."""
+    out = FrameRows()
+    for rec in records:
+        out.add(rec, agency_map)
+    return out
+
+
+def cross_year_rows(views: Sequence[dict]) -> list[dict]:
+    """Findings rows of the cross-year rules (R6, …) over the records' cross-year views."""
+    from .validate import check_corpus
+
+    return [{k: f.get(k) for k in FINDING_COLUMNS} for f in check_corpus(views)]
+
+
+def build_frames(records: Iterable[dict] | FrameRows, agency_map: Mapping[str, str] | None = None, *,
+                 names: Sequence[str] | None = None, cross_year: bool = True) -> dict[str, Any]:
+    """The pandas frames of ``records`` (or of rows already collected): documents, sections, statements,
+    statement_themes, findings (with the cross-year rules' findings unless ``cross_year`` is False:
+    a streamed batch is not the whole corpus), tables, and table_proactive/requests/appeals (tidy: no
+    ``table`` column). ``names`` picks some of them."""
+    rows = records if isinstance(records, FrameRows) else collect_rows(records, agency_map)
+    out: dict[str, Any] = {}
+    for name in names or [*COLUMNS, *(f"table_{t}" for t in TABLES)]:
+        if name.startswith("table_"):
+            t = name.removeprefix("table_")
+            out[name] = frame("tables", [r for r in rows.rows["tables"] if r["table"] == t]).drop(columns=["table"])
+        elif name == "findings" and cross_year:
+            out[name] = frame(name, rows.rows[name] + cross_year_rows(rows.cross_year))
+        else:
+            out[name] = frame(name, rows.rows[name])
+    return out
+
+
+def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A pandas frame of ``rows`` with the standard columns and dtypes of frame ``name``."""
     import pandas as pd
 
     df = pd.DataFrame(rows, columns=COLUMNS[name])
-    df["year"] = df["year"].astype("Int64")
+    if "year" in df.columns:
+        df["year"] = df["year"].astype("Int64")
     if name == "tables" and len(df):
         whole = all(float(v).is_integer() for v in df["value"])
         df["value"] = df["value"].astype("Int64" if whole else "float64")
     return df
 
 
-def portable(df):
+def portable(df: pd.DataFrame) -> pd.DataFrame:
     """List and dict cells as JSON text, text columns as strings: how DuckDB and Parquet keep the frames
     (a batch whose column happens to be all empty keeps the same schema)."""
     import json

@@ -2,7 +2,7 @@
 
 Memory stays bounded: parsed records go straight into the DuckDB store; the frames are then built from
 the store in batches and appended to DuckDB tables and to Parquet datasets partitioned by year. The
-per-file step is the same pure :func:`textmine.corpus.parse_file` in both engines.
+per-file step is the same pure :func:`textmine.batch.parse_file` in both engines.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import TextmineError
 
 ENGINES = ("local", "dask")
-FRAMES = ("documents", "sections", "statements", "findings", "tables")
+FRAMES = ("documents", "sections", "statements", "statement_themes", "findings", "tables")
 
 
 def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int | None, sink) -> None:
@@ -24,7 +24,7 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise TextmineError("the dask engine needs dask.distributed: pip install 'textmine[cluster]'") from None
-    from .corpus import parse_file
+    from .batch import parse_file
 
     cluster = None
     try:
@@ -59,10 +59,9 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
            batch: int = 500) -> dict:
     """Parse every new or changed report under ``folder`` into the store, then rebuild the frames
     (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches."""
-    from .corpus import CACHE_VERSION, _parse_many, find_reports, hash_files, load_agency_map
-    from .frames import COLUMNS, frame, portable, record_rows
+    from .batch import CACHE_VERSION, find_reports, hash_files, parse_many
+    from .corpus import load_agency_map
     from .store import Store, default_store_path
-    from .validate import check_corpus
 
     if engine not in ENGINES:
         raise TextmineError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
@@ -84,64 +83,74 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
         if engine == "dask":
             _parse_dask(todo, scheduler, workers, sink)
         else:
-            _parse_many(todo, workers, progress, sink)
+            parse_many(todo, workers, progress, sink)
         t_parse = time.perf_counter() - t0
-
-        # Frames, batch by batch, from the records of the files now in the folder.
         out = Path(parquet) if parquet else None
-        for name in (*FRAMES, "failed"):
-            st.con.execute(f'DROP TABLE IF EXISTS "{name}"')
-        if out is not None:
-            import shutil
-
-            for name in FRAMES:
-                shutil.rmtree(out / name, ignore_errors=True)
-        path_of = {h: p for p, h in hashes.items()}
-        r6_records: list[dict] = []
-        n_docs = 0
-        cur = st.con.cursor()
-        cur.execute("SELECT hash, record, error FROM files WHERE version = ?", [CACHE_VERSION])
-        created: set[str] = set()
-        while True:
-            chunk = cur.fetchmany(batch)
-            if not chunk:
-                break
-            rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
-            for h, rec_json, err in chunk:
-                if h not in path_of:
-                    continue  # a file no longer in the folder
-                if rec_json is None:
-                    failed.append({"path": path_of[h], "reason": err})
-                    continue
-                rec = json.loads(rec_json)
-                rec["source"] = path_of[h]
-                rec["doc_id"] = h[:12]
-                parts = record_rows(rec, mapping)
-                for name, r in parts.items():
-                    rows[name].extend(r)
-                req = (rec.get("tables") or {}).get("requests") or {}
-                r6_records.append({"doc_id": rec["doc_id"], "source": rec["source"], "meta": rec.get("meta"),
-                                   "agency_id": parts["documents"][0]["agency_id"],
-                                   "tables": {"requests": {k: req[k] for k in ("carried_over", "carried_forward")
-                                                           if k in req}}})
-                n_docs += 1
-            for name in COLUMNS:
-                df = portable(frame(name, rows[name]))
-                _append(st, name, df, created)
-                if out is not None and len(df):
-                    _append_parquet(out / name, df)
-        r6 = [{k: f.get(k) for k in COLUMNS["findings"]} for f in check_corpus(r6_records)]
-        if r6:
-            df = portable(frame("findings", r6))
-            _append(st, "findings", df, created)
-            if out is not None:
-                _append_parquet(out / "findings", df)
-        import pandas as pd
-
-        _append(st, "failed", pd.DataFrame(failed, columns=["path", "reason"]), created)
+        n_docs = _write_frames(st, hashes, mapping, out, batch, failed)
     return {"reports": n_docs, "parsed": len(todo), "cached": len(hashes) - len(todo), "failed": failed,
             "store": str(store_path), "parquet": str(out) if out else None, "engine": engine,
             "seconds_parse": round(t_parse, 2), "seconds_total": round(time.perf_counter() - t0, 2)}
+
+
+def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict]):
+    """Batches of the stored records of the files now in the folder (failures go to ``failed``)."""
+    from .batch import CACHE_VERSION
+
+    path_of = {h: p for p, h in hashes.items()}
+    cur = st.con.cursor()
+    cur.execute("SELECT hash, record, error FROM files WHERE version = ?", [CACHE_VERSION])
+    while chunk := cur.fetchmany(batch):
+        records = []
+        for h, rec_json, err in chunk:
+            if h not in path_of:
+                continue  # a file no longer in the folder
+            if rec_json is None:
+                failed.append({"path": path_of[h], "reason": err})
+                continue
+            rec = json.loads(rec_json)
+            rec["source"] = path_of[h]
+            rec["doc_id"] = h[:12]
+            records.append(rec)
+        yield records
+
+
+def _write_frames(st, hashes: dict[str, str], mapping, out: Path | None, batch: int, failed: list[dict]) -> int:
+    """Rebuild the frames from the store batch by batch; the cross-year rules run once at the end, on
+    what they need of every record (the same input Corpus gives them). Returns the reports written."""
+    import pandas as pd
+
+    from .frames import COLUMNS, FrameRows, build_frames, cross_year_rows, frame, portable
+
+    for name in (*FRAMES, "failed"):
+        st.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+    if out is not None:
+        import shutil
+
+        for name in FRAMES:
+            shutil.rmtree(out / name, ignore_errors=True)
+    created: set[str] = set()
+    cross_year: list[dict] = []
+    n_docs = 0
+
+    def write(name: str, df) -> None:
+        df = portable(df)
+        _append(st, name, df, created)
+        if out is not None and len(df):
+            _append_parquet(out / name, df)
+
+    for records in _stored_records(st, hashes, batch, failed):
+        rows = FrameRows()
+        for rec in records:
+            rows.add(rec, mapping)
+        for name, df in build_frames(rows, names=list(COLUMNS), cross_year=False).items():
+            write(name, df)
+        cross_year += rows.cross_year
+        n_docs += len(records)
+    found = cross_year_rows(cross_year)
+    if found:
+        write("findings", frame("findings", found))
+    _append(st, "failed", pd.DataFrame(failed, columns=["path", "reason"]), created)
+    return n_docs
 
 
 def _append(st, name: str, df, created: set[str]) -> None:
@@ -161,4 +170,5 @@ def _append_parquet(root: Path, df) -> None:
     root.mkdir(parents=True, exist_ok=True)
     # No pandas metadata: readers rebuild ``year`` from the partition folders (year=2023/…).
     table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
-    pq.write_to_dataset(table, root_path=str(root), partition_cols=["year"])
+    # statement_themes has no year of its own: one dataset, unpartitioned.
+    pq.write_to_dataset(table, root_path=str(root), partition_cols=["year"] if "year" in df.columns else None)

@@ -50,6 +50,12 @@ class Report:
             "statements": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in self.statements],
         }
 
+    def to_frames(self) -> dict:
+        """This report's pandas frames (documents, sections, statements, statement_themes, findings, …)."""
+        from .frames import build_frames
+
+        return build_frames([self.to_dict()])
+
 
 _TABLE3_LABEL = re.compile(r"本年新收政府信息公开申请|上年结转政府信息公开申请|结转下年度继续办理")
 

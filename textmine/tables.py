@@ -44,6 +44,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .document import Block, Table
+from .findings import finding
 from .resources import load_yaml
 from .textutil import CJK, to_halfwidth
 
@@ -215,8 +216,7 @@ def _confident(ranked: Sequence[tuple[str, float]]) -> str | None:
 
 
 def _finding(where: str, message: str, expected=None, found=None) -> dict:
-    return {"rule": "table", "severity": "warning", "where": where, "message": message,
-            "expected": expected, "found": found}
+    return finding("table", where, message, expected, found, severity="warning")
 
 
 # ---------------------------------------------------------------------------------------------------------

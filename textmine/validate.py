@@ -18,30 +18,83 @@ e.g. ``requests.natural_person``), ``expected``, ``found`` and a plain-language 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from .findings import finding
 from .tables import APPEAL_COLUMNS, REQUEST_COLUMNS, REQUEST_ROWS, RESULT_ROWS
 from .textutil import to_halfwidth
 
-__all__ = ["check_report", "check_corpus", "narrative_counts"]
+__all__ = ["RULES", "Rule", "register", "check_report", "check_corpus", "cross_year_input", "narrative_counts"]
 
 APPLICANTS = [c for c in REQUEST_COLUMNS if c != "total"]
 PARTS = [c for c in APPEAL_COLUMNS if c != "total"]
 
 
 def _f(rule: str, where: str, expected, found, message: str, severity: str = "error") -> dict:
-    return {"rule": rule, "severity": severity, "where": where, "message": message,
-            "expected": expected, "found": found}
+    return finding(rule, where, message, expected, found, severity=severity)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One consistency rule.
+
+    ``scope`` "report": ``check(tables, section_texts)`` on one report's tables record and the text of
+    its sections. ``scope`` "corpus": ``check(records)`` across reports, each record cut down to
+    ``doc_id``, ``source``, ``agency_id`` and the record keys the rule ``needs`` (see
+    :func:`cross_year_input`), so Corpus and the streamed ingest give it the same input.
+    """
+
+    id: str
+    scope: str
+    check: Callable[..., list[dict]]
+    needs: tuple[str, ...] = ("tables",)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.scope not in ("report", "corpus"):
+            raise ValueError(f"rule {self.id}: scope must be 'report' or 'corpus', not {self.scope!r}")
+
+
+# The registry: rule id -> Rule, in the order findings are listed. A new rule is one register() call.
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add (or replace) a rule in :data:`RULES`."""
+    RULES[rule.id] = rule
+    return rule
 
 
 def check_report(tables: dict, section_texts: Mapping[str, str]) -> list[dict]:
-    """Rules R1–R5 on one report's ``tables`` record and the text of its sections."""
+    """The per-report rules (R1–R5 and any registered since) on one report's ``tables`` record and the
+    text of its sections."""
     findings: list[dict] = []
-    req = tables.get("requests") or {}
-    app = tables.get("appeals") or {}
-    findings += _r1(req) + _r2(req) + _r3(req) + _r4(app)
-    findings += _r5(tables, section_texts)
+    for rule in list(RULES.values()):
+        if rule.scope == "report":
+            findings += rule.check(tables, section_texts)
     return findings
+
+
+def check_corpus(records: Sequence[dict]) -> list[dict]:
+    """The cross-year rules (R6 and any registered since) over many JSON records (or their
+    :func:`cross_year_input` views)."""
+    findings: list[dict] = []
+    for rule in list(RULES.values()):
+        if rule.scope == "corpus":
+            findings += rule.check(records)
+    return findings
+
+
+def cross_year_input(rec: Mapping[str, Any], agency_id: str | None = None) -> dict:
+    """What the cross-year rules see of one record: its ids and agency, ``meta``, and every record key a
+    corpus rule ``needs`` (whole: a rule gets the full tables, not the rows another rule uses)."""
+    keys = {"meta"} | {k for r in RULES.values() if r.scope == "corpus" for k in r.needs}
+    view = {"doc_id": rec.get("doc_id"), "source": rec.get("source"),
+            "agency_id": agency_id if agency_id is not None else rec.get("agency_id")}
+    view.update({k: rec.get(k) for k in sorted(keys)})
+    return view
 
 
 def _r1(req: dict) -> list[dict]:
@@ -235,8 +288,8 @@ def _short(s: str, n: int = 60) -> str:
 # R6: across years
 
 
-def check_corpus(records: Sequence[dict]) -> list[dict]:
-    """R6 over many JSON records: carried_forward of year N equals carried_over of year N+1, per agency."""
+def _r6(records: Sequence[dict]) -> list[dict]:
+    """R6 over many records: carried_forward of year N equals carried_over of year N+1, per agency."""
     by_agency: dict[str, list[dict]] = {}
     for rec in records:
         meta = rec.get("meta") or {}
@@ -274,3 +327,20 @@ def _r6_pair(agency: str, prev: dict, cur: dict) -> list[dict]:
                      previous_year=y0, previous_doc_id=prev.get("doc_id") or prev.get("source"))
             out.append(f)
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The rules of standard-form.md, in the order their findings are listed.
+
+register(Rule("R1", "report", lambda tables, texts: _r1(tables.get("requests") or {}),
+              description="table 3: new + carried over = processed + carried forward, per column"))
+register(Rule("R2", "report", lambda tables, texts: _r2(tables.get("requests") or {}),
+              description="table 3: processed = the sum of the result rows, per column"))
+register(Rule("R3", "report", lambda tables, texts: _r3(tables.get("requests") or {}),
+              description="table 3: total = the sum of the applicant columns, per row"))
+register(Rule("R4", "report", lambda tables, texts: _r4(tables.get("appeals") or {}),
+              description="table 4: total = upheld + corrected + other + pending, per group"))
+register(Rule("R5", "report", _r5, needs=("tables", "sections"),
+              description="counts stated in the narrative = the tables"))
+register(Rule("R6", "corpus", _r6, needs=("meta", "tables"),
+              description="carried forward of year N = carried over of year N+1, per agency"))

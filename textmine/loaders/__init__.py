@@ -1,44 +1,94 @@
-"""Loaders: one per file format, all returning a :class:`textmine.document.Document`."""
+"""Loaders: one per file format, all returning a :class:`textmine.document.Document`, in one table."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import Document
 from ..errors import TextmineError
 from .limits import check_document, check_size
 
-FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
-           ".shtml": "html", ".xhtml": "html", ".md": "md", ".markdown": "md"}
+
+@dataclass(frozen=True)
+class Loader:
+    """One file format: its suffixes, its loader, the size limit of its files, and an OCR step.
+
+    ``load`` is ``(path, data) -> Document`` or the ``"module:function"`` it is imported from on first
+    use (``.text``: a module of this package; the loaders pull in pdfplumber, lxml, python-docx, so
+    only the format read pays for its import).
+    ``size_limit`` names a limit of :mod:`textmine.loaders.limits` checked before the file is read
+    (``MAX_FILE_MB`` applies to every format). ``ocr``, when set, gets a document the loader found no
+    text in (a scanned PDF) instead of that error — the seam for an OCR step.
+    """
+
+    format: str
+    suffixes: tuple[str, ...]
+    load: str | Callable[[str, bytes], Document]
+    size_limit: str | None = None
+    ocr: Callable[[str, bytes], Document] | None = None
+
+    def loader(self) -> Callable[[str, bytes], Document]:
+        if callable(self.load):
+            return self.load
+        module, _, name = self.load.partition(":")
+        return getattr(importlib.import_module(module, __package__), name)  # ".text": one of ours
 
 
-def _loader(fmt: str) -> Callable[[str, bytes], Document]:
-    if fmt == "txt":
-        from .text import load_txt
-        return load_txt
-    if fmt == "docx":
-        from .docx import load_docx
-        return load_docx
-    if fmt == "pdf":
-        from .pdf import load_pdf
-        return load_pdf
-    if fmt == "html":
-        from .html import load_html
-        return load_html
-    from .markdown import load_md
-    return load_md
+# The formats textmine reads, in the order they are named to users. Dispatch, error messages, the
+# batch's file search, the CLI and the benchmark read this table; register_loader() adds a format.
+LOADERS: dict[str, Loader] = {}
+FORMATS: dict[str, str] = {}  # suffix -> format, derived from LOADERS
+
+
+def register_loader(loader: Loader) -> Loader:
+    """Add (or replace) a format in :data:`LOADERS`."""
+    LOADERS[loader.format] = loader
+    FORMATS.clear()
+    FORMATS.update({suffix: entry.format for entry in LOADERS.values() for suffix in entry.suffixes})
+    return loader
+
+
+for _entry in (
+    Loader("txt", (".txt", ".text"), ".text:load_txt", "MAX_TEXT_MB"),
+    Loader("docx", (".docx",), ".docx:load_docx"),
+    Loader("pdf", (".pdf",), ".pdf:load_pdf"),
+    Loader("html", (".html", ".htm", ".shtml", ".xhtml"), ".html:load_html", "MAX_HTML_MB"),
+    Loader("md", (".md", ".markdown"), ".markdown:load_md", "MAX_TEXT_MB"),
+):
+    register_loader(_entry)
+
+
+def supported_suffixes() -> list[str]:
+    """The first suffix of every format (``.txt``, ``.docx``, …), for messages."""
+    return [entry.suffixes[0] for entry in LOADERS.values()]
+
+
+def _needs_ocr(exc: TextmineError) -> bool:
+    return "no text layer" in exc.reason
+
+
+def _load(fmt: str, path: str, data: bytes) -> Document:
+    entry = LOADERS[fmt]
+    try:
+        return entry.loader()(path, data)
+    except TextmineError as exc:
+        if entry.ocr is None or not _needs_ocr(exc):
+            raise
+        return entry.ocr(path, data)
 
 
 def format_of(path: str | os.PathLike) -> str:
     """The format key of a path by its extension, or TextmineError for an unsupported one."""
     ext = Path(path).suffix.lower()
-    if ext == ".doc":
+    if ext == ".doc" and ext not in FORMATS:
         raise TextmineError("legacy Word .doc is not supported; save it as .docx", str(path))
     if ext not in FORMATS:
         raise TextmineError(f"unsupported file type {ext or '(no extension)'!r}; "
-                            "expected .txt, .docx, .pdf, .html, .md", str(path))
+                            f"expected {', '.join(supported_suffixes())}", str(path))
     return FORMATS[ext]
 
 
@@ -61,7 +111,7 @@ def load_document(path_or_text: str | os.PathLike) -> Document:
         raise TextmineError(f"cannot open file ({exc.strerror or exc.__class__.__name__})", path) from None
     if os.path.isdir(path):
         raise TextmineError("is a directory, not a report file", path)
-    check_size(path, size)
+    check_size(path, size, LOADERS[fmt].size_limit)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -69,17 +119,17 @@ def load_document(path_or_text: str | os.PathLike) -> Document:
         raise TextmineError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", path) from None
     if not data.strip():
         raise TextmineError("empty file", path)
-    return _checked(_loader(fmt)(path, data), lambda: _simplified_load(fmt, path, data))
+    return _checked(_load(fmt, path, data), lambda: _simplified_load(fmt, path, data))
 
 
 def load_bytes(data: bytes, fmt: str, source: str | None = None) -> Document:
-    """Load in-memory bytes of a known format (``txt``, ``docx``, ``pdf``, ``html``, ``md``)."""
-    if fmt not in set(FORMATS.values()):
+    """Load in-memory bytes of a known format (``txt``, ``docx``, ``pdf``, ``html``, ``md``: see LOADERS)."""
+    if fmt not in LOADERS:
         raise TextmineError(f"unknown format {fmt!r}", source)
     if not data.strip():
         raise TextmineError("empty file", source)
     src = source or f"<{fmt}>"
-    return _checked(_loader(fmt)(src, data), lambda: _simplified_load(fmt, src, data))
+    return _checked(_load(fmt, src, data), lambda: _simplified_load(fmt, src, data))
 
 
 def _checked(doc: Document, again: Callable[[], Document | None] | None = None) -> Document:
@@ -122,7 +172,7 @@ def _simplified_load(fmt: str, path: str, data: bytes) -> Document | None:
         copy = b"\xef\xbb\xbf" + to_simplified(decode(data, path)).encode("utf-8")
     else:
         return None
-    return _loader(fmt)(path, copy)
+    return _load(fmt, path, copy)
 
 
 def _looks_like_text(s: str) -> bool:

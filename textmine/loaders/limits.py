@@ -2,9 +2,9 @@
 
 Reports come from crawlers: truncated downloads, error pages, archives built to explode. Every limit
 here turns such a file into a :class:`TextmineError` naming the file and the limit, before the costly
-step (inflating, parsing, expanding) happens. Each limit is read once from an environment variable at
-import; a value of 0 (or less) switches that limit off. The README section "Limits of untrusted input"
-lists them.
+step (inflating, parsing, expanding) happens. Each limit is read from its environment variable when it
+is used (``limit(name)``, or ``limits.MAX_FILE_MB``); a value of 0 (or less) switches that limit off.
+The README section "Limits of untrusted input" lists them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ import re
 import struct
 import warnings
 import zipfile
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TextmineError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
 
 
 def _env_number(name: str, default: float) -> float:
@@ -52,22 +56,29 @@ LIMITS: dict[str, tuple[str, float, str]] = {
                              "resident memory of one batch worker process"),
 }
 
-MAX_FILE_MB = _env_number(*LIMITS["MAX_FILE_MB"][:2])
-MAX_TEXT_MB = _env_number(*LIMITS["MAX_TEXT_MB"][:2])
-MAX_HTML_MB = _env_number(*LIMITS["MAX_HTML_MB"][:2])
-MAX_TEXT_CHARS = int(_env_number(*LIMITS["MAX_TEXT_CHARS"][:2]))
-MAX_UNZIPPED_MB = _env_number(*LIMITS["MAX_UNZIPPED_MB"][:2])
-MAX_XML_MB = _env_number(*LIMITS["MAX_XML_MB"][:2])
-MAX_PDF_PAGES = int(_env_number(*LIMITS["MAX_PDF_PAGES"][:2])) or 10**9
-MAX_HTML_DEPTH = int(_env_number(*LIMITS["MAX_HTML_DEPTH"][:2]))
-MAX_HTML_ELEMENTS = int(_env_number(*LIMITS["MAX_HTML_ELEMENTS"][:2]))
-MAX_TABLE_CELLS = int(_env_number(*LIMITS["MAX_TABLE_CELLS"][:2]))
-FILE_TIMEOUT = _env_number(*LIMITS["FILE_TIMEOUT"][:2])
-MAX_WORKER_MEMORY_MB = _env_number(*LIMITS["MAX_WORKER_MEMORY_MB"][:2])
+_INTS = {"MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_HTML_DEPTH", "MAX_HTML_ELEMENTS", "MAX_TABLE_CELLS"}
+
+
+def limit(name: str) -> float:
+    """The value of limit ``name`` now: the environment is read on every use, so a limit set after
+    import counts. A value set on this module (``limits.MAX_TEXT_CHARS = 300``, as tests do) wins."""
+    if name in globals():
+        return globals()[name]
+    var, default, _ = LIMITS[name]
+    value = _env_number(var, default)
+    if name == "MAX_PDF_PAGES":
+        return int(value) or 10**9  # 0 switches it off: no PDF has that many pages
+    return int(value) if name in _INTS else value
+
+
+def __getattr__(name: str) -> float:
+    # limits.MAX_FILE_MB and the others: read when used, never copied at import.
+    if name in LIMITS:
+        return limit(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _MB = 1024 * 1024
-_TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
-_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 # Word writes a few dozen zip entries (a few hundred with many images); the central directory of a
 # zip is parsed in full by zipfile before anything can be checked, so its size is bounded first.
 _MAX_ZIP_DIRECTORY = 4 * _MB
@@ -81,27 +92,31 @@ def _limit_hint(var: str) -> str:
     return f"raise {var} to allow it"
 
 
-def check_size(path: str, size: int) -> None:
-    """Refuse a file over the size limit; text and HTML files have tighter ones (all of their bytes
-    are text to parse, where a PDF or DOCX is mostly fonts and pictures)."""
-    if _over(size, MAX_FILE_MB * _MB):
-        raise TextmineError(f"file is {size / _MB:.1f} MB, over the {MAX_FILE_MB:g} MB limit "
+def check_size(path: str, size: int, size_limit: str | None = None) -> None:
+    """Refuse a file over the size limit, and over its format's own limit ``size_limit`` (the LOADERS
+    table names it: text and HTML files have tighter ones, all of their bytes being text to parse,
+    where a PDF or DOCX is mostly fonts and pictures)."""
+    if _over(size, limit('MAX_FILE_MB') * _MB):
+        raise TextmineError(f"file is {size / _MB:.1f} MB, over the {limit('MAX_FILE_MB'):g} MB limit "
                             f"({_limit_hint('TEXTMINE_MAX_FILE_MB')})", path)
-    name = str(path).lower()
-    if name.endswith(_TEXT_SUFFIXES) and _over(size, MAX_TEXT_MB * _MB):
-        raise TextmineError(f"text file is {size / _MB:.1f} MB, over the {MAX_TEXT_MB:g} MB limit for .txt/.md "
+    if size_limit == "MAX_TEXT_MB" and _over(size, limit('MAX_TEXT_MB') * _MB):
+        raise TextmineError(f"text file is {size / _MB:.1f} MB, over the {limit('MAX_TEXT_MB'):g} MB limit for .txt/.md "
                             f"(several reports in one file? {_limit_hint('TEXTMINE_MAX_TEXT_MB')})", path)
-    if name.endswith(_HTML_SUFFIXES):
+    if size_limit == "MAX_HTML_MB":
         check_html_size(path, size)
+    elif size_limit not in (None, "MAX_TEXT_MB") and _over(size, limit(size_limit) * _MB):
+        var = LIMITS[size_limit][0]
+        raise TextmineError(f"file is {size / _MB:.1f} MB, over the {limit(size_limit):g} MB limit "
+                            f"({_limit_hint(var)})", path)
 
 
 def check_html_size(path: str | None, size: int) -> None:
-    if _over(size, MAX_HTML_MB * _MB):
-        raise TextmineError(f"HTML file is {size / _MB:.1f} MB, over the {MAX_HTML_MB:g} MB limit "
+    if _over(size, limit('MAX_HTML_MB') * _MB):
+        raise TextmineError(f"HTML file is {size / _MB:.1f} MB, over the {limit('MAX_HTML_MB'):g} MB limit "
                             f"({_limit_hint('TEXTMINE_MAX_HTML_MB')})", path)
 
 
-def check_document(doc) -> None:
+def check_document(doc: Document) -> None:
     """Refuse a loaded document with more text than a report has. Segmentation and table parsing
     grow faster than linearly with it (a file of 300 reports run together takes minutes and gigabytes),
     so this bounds every later stage. Loaders call it on what they return."""
@@ -109,8 +124,8 @@ def check_document(doc) -> None:
     for block in doc.blocks:
         rows = getattr(block, "rows", None)
         n += sum(len(c) for row in rows for c in row) if rows is not None else len(block.text)
-    if _over(n, MAX_TEXT_CHARS):
-        raise TextmineError(f"the document holds {n} characters of text, over the {MAX_TEXT_CHARS} limit "
+    if _over(n, limit('MAX_TEXT_CHARS')):
+        raise TextmineError(f"the document holds {n} characters of text, over the {limit('MAX_TEXT_CHARS')} limit "
                             f"(a report has a few thousand to about 100,000; several reports in one file? "
                             f"{_limit_hint('TEXTMINE_MAX_TEXT_CHARS')})", doc.source)
 
@@ -158,20 +173,20 @@ def check_zip(zf: zipfile.ZipFile, path: str) -> None:
             raise TextmineError(f"archive entry {info.filename!r} uses a compression Word never writes "
                                 f"(method {info.compress_type}); refused", path)
         total += info.file_size
-    if _over(total, MAX_UNZIPPED_MB * _MB):
+    if _over(total, limit('MAX_UNZIPPED_MB') * _MB):
         raise TextmineError(
-            f"archive would inflate to {total / _MB:.0f} MB, over the {MAX_UNZIPPED_MB:g} MB limit "
+            f"archive would inflate to {total / _MB:.0f} MB, over the {limit('MAX_UNZIPPED_MB'):g} MB limit "
             f"(a zip bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
 
 
 def check_xml_member(info: zipfile.ZipInfo, path: str) -> None:
     """The document XML becomes an in-memory tree several times its size: bound it on its own."""
-    if _over(info.file_size, MAX_XML_MB * _MB):
+    if _over(info.file_size, limit('MAX_XML_MB') * _MB):
         raise TextmineError(f"{info.filename} is {info.file_size / _MB:.0f} MB uncompressed, over the "
-                            f"{MAX_XML_MB:g} MB limit ({_limit_hint('TEXTMINE_MAX_XML_MB')})", path)
+                            f"{limit('MAX_XML_MB'):g} MB limit ({_limit_hint('TEXTMINE_MAX_XML_MB')})", path)
 
 
-def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False):
+def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False) -> Any:
     """Parse XML with entity expansion, DTD loading and network access off.
 
     Office XML never has a DOCTYPE; one that declares entities is an attack (billion laughs, external
@@ -237,8 +252,8 @@ def check_pdf_streams(data: bytes, path: str | None) -> None:
     Image streams are skipped (text extraction never decodes them, and scans hold big ones);
     content, font and object streams are inflated in bounded chunks, twice for a double filter.
     """
-    limit = MAX_UNZIPPED_MB * _MB
-    if limit <= 0:
+    budget = limit('MAX_UNZIPPED_MB') * _MB
+    if budget <= 0:
         return
     total = 0
     for m in _PDF_STREAM.finditer(data):
@@ -249,9 +264,9 @@ def check_pdf_streams(data: bytes, path: str | None) -> None:
             continue
         buf, pos = data, m.end()
         for layer in range(layers):
-            out, bomb = _inflate_bounded(buf, pos, int(limit - total), keep=layer < layers - 1)
+            out, bomb = _inflate_bounded(buf, pos, int(budget - total), keep=layer < layers - 1)
             if bomb:
-                raise TextmineError(f"PDF streams would inflate to more than {MAX_UNZIPPED_MB:g} MB "
+                raise TextmineError(f"PDF streams would inflate to more than {limit('MAX_UNZIPPED_MB'):g} MB "
                                     f"(a decompression bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
             if out is None:
                 break

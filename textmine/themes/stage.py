@@ -9,12 +9,12 @@ from typing import Any
 
 @lru_cache(maxsize=4)
 def _model(path: str | None):
-    from .classifier import ThemeClassifier
+    from .estimator import ThemeClassifier
 
     return ThemeClassifier.pretrained() if path is None else ThemeClassifier.load(path)
 
 
-def get_classifier(model: Any = None):
+def get_classifier(model: Any = None) -> Any:
     """``None`` → the shipped model; a path → a saved model; an object with predict_proba → itself."""
     if model is None or isinstance(model, str):
         return _model(model)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 TITLE_AGENCY = "青松县数据资源管理局"
 YEAR = 2023
@@ -173,6 +174,30 @@ def to_docx(r: SynthReport, merge_first_row: bool = True) -> bytes:
     return buf.getvalue()
 
 
+_ROW_H = 20  # height of a table row in the synthetic PDF
+
+
+def _pdf_take(pdfmetrics: Any, text: str, avail: float, font: str, size: float) -> str:
+    """The longest prefix that fits the line (digits are narrower than Chinese characters)."""
+    n = 0
+    while n < len(text) and pdfmetrics.stringWidth(text[: n + 1], font, size) <= avail:
+        n += 1
+    return text[: max(n, 1)]
+
+
+def _pdf_table(c: Any, font: str, rows: list[list[str]], y0: float, left: float) -> float:
+    """A ruled table drawn down from ``y0``; returns its height."""
+    col_w = (595 - 2 * left) / len(rows[0])
+    for i, row in enumerate(rows):
+        y = y0 - i * _ROW_H
+        for j, cell in enumerate(row):
+            c.rect(left + j * col_w, y - _ROW_H, col_w, _ROW_H)
+            # Shrink the font so a long label stays inside its cell.
+            c.setFont(font, min(8.0, (col_w - 4) / max(1, len(cell))))
+            c.drawString(left + j * col_w + 2, y - 14, cell)
+    return _ROW_H * len(rows)
+
+
 def to_pdf(r: SynthReport, chars_per_line: int = 28, header: str | None = "青松县数据资源管理局政务公开") -> bytes:
     """A4 pages with hard-wrapped lines, page numbers '- n -', an optional running header, ruled tables."""
     from reportlab.pdfbase import pdfmetrics
@@ -209,11 +234,7 @@ def to_pdf(r: SynthReport, chars_per_line: int = 28, header: str | None = "青�
     max_w = chars_per_line * size
 
     def take(text: str, avail: float) -> str:
-        """The longest prefix that fits the line (digits are narrower than Chinese characters)."""
-        n = 0
-        while n < len(text) and pdfmetrics.stringWidth(text[: n + 1], font, size) <= avail:
-            n += 1
-        return text[: max(n, 1)]
+        return _pdf_take(pdfmetrics, text, avail, font, size)
 
     def para(text: str, first_indent: bool = True) -> None:
         indent = 2 * size if first_indent else 0
@@ -229,22 +250,11 @@ def to_pdf(r: SynthReport, chars_per_line: int = 28, header: str | None = "青�
             rest = rest[len(chunk):]
 
     def table(rows: list[list[str]]) -> None:
-        n = len(rows[0])
-        col_w = (595 - 2 * left) / n
-        h = 20
-        if state["y"] - h * len(rows) < bottom:
+        if state["y"] - _ROW_H * len(rows) < bottom:
             new_page()
         y0 = state["y"] + 14
-        for i, row in enumerate(rows):
-            y = y0 - i * h
-            for j, cell in enumerate(row):
-                c.rect(left + j * col_w, y - h, col_w, h)
-                # Shrink the font so a long label stays inside its cell.
-                fs = min(8.0, (col_w - 4) / max(1, len(cell)))
-                c.setFont(font, fs)
-                c.drawString(left + j * col_w + 2, y - 14, cell)
+        state["y"] = y0 - _pdf_table(c, font, rows, y0, left) - lead
         c.setFont(font, size)
-        state["y"] = y0 - h * len(rows) - lead
 
     start_page()
     line(r.title[: chars_per_line], 0)

@@ -1,0 +1,48 @@
+"""The batch runtime apart from Corpus: the cache key, limits read when used, old import paths."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textmine import batch
+from textmine.loaders import limits
+
+PKG = Path(batch.__file__).resolve().parent
+
+
+def test_cache_key_covers_the_parse_code_and_data_only() -> None:
+    files = {p.relative_to(PKG).as_posix() for p in batch.parse_code_files()}
+    for rel in ("report.py", "sections.py", "meta.py", "tables.py", "statements.py", "validate.py", "findings.py",
+                "textutil.py", "loaders/pdf.py", "loaders/limits.py", "themes/estimator.py", "themes/codebook.py",
+                "data/codebook.yaml", "data/sections.yaml", "data/theme_model.npz"):
+        assert rel in files, rel
+    for rel in ("cli.py", "plots.py", "corpus.py", "batch.py", "stats.py", "tracking.py", "export.py", "ingest.py",
+                "store.py", "frames.py"):
+        assert rel not in files, rel
+
+
+def test_editing_a_plot_label_keeps_the_stores_but_editing_a_parser_does_not(tmp_path: Path) -> None:
+    copy = tmp_path / "textmine"
+    shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = batch.code_fingerprint(copy)
+    assert before == batch.CACHE_VERSION
+    for rel in ("plots.py", "cli.py"):
+        (copy / rel).write_text((copy / rel).read_text(encoding="utf-8") + "\n# a new label\n", encoding="utf-8")
+    assert batch.code_fingerprint(copy) == before
+    (copy / "sections.py").write_text((copy / "sections.py").read_text(encoding="utf-8") + "\n# x\n",
+                                      encoding="utf-8")
+    assert batch.code_fingerprint(copy) != before
+
+
+def test_the_batch_reads_limits_when_used(monkeypatch) -> None:
+    monkeypatch.setenv("TEXTMINE_FILE_TIMEOUT", "7")
+    assert limits.FILE_TIMEOUT == 7
+    assert not hasattr(batch, "FILE_TIMEOUT")  # nothing copies a limit at import
+
+
+def test_old_corpus_paths_still_import() -> None:
+    from textmine.corpus import CACHE_VERSION, file_hash, find_reports, hash_files, parse_file
+
+    assert parse_file is batch.parse_file and find_reports is batch.find_reports
+    assert CACHE_VERSION == batch.CACHE_VERSION and file_hash is batch.file_hash and hash_files is batch.hash_files

@@ -1,0 +1,40 @@
+"""One build_frames for Corpus, ingest and a single Report; the long statement_themes frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textmine.corpus import Corpus
+from textmine.frames import build_frames
+from textmine.report import load_report
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FILES = [CORPUS / "changle-natural-resources-2023.txt", CORPUS / "wuhu-city-gov-2024.txt"]
+
+
+def test_statement_themes_is_the_long_form_of_the_statements_themes() -> None:
+    corpus = Corpus.from_files(FILES)
+    st, long = corpus.statements, corpus.statement_themes
+    assert list(long.columns) == ["doc_id", "statement_id", "theme", "score"]
+    exploded = st[["doc_id", "statement_id", "themes", "scores"]].explode("themes").dropna(subset=["themes"])
+    assert len(long) == len(exploded) > 0
+    assert [(r.doc_id, r.statement_id, r.themes, r.scores.get(r.themes)) for r in exploded.itertuples()] == \
+        list(long.itertuples(index=False, name=None))
+
+
+def test_report_to_frames_is_a_corpus_of_one() -> None:
+    report = load_report(FILES[0])
+    frames = report.to_frames()
+    assert {"documents", "sections", "statements", "statement_themes", "findings", "tables",
+            "table_requests"} <= set(frames)
+    one = Corpus.from_records([report.to_dict()])
+    for name in ("documents", "statements", "statement_themes", "findings"):
+        assert frames[name].equals(getattr(one, name)), name
+    assert frames["table_requests"].equals(one.table("requests"))
+    assert len(frames["documents"]) == 1
+
+
+def test_build_frames_picks_frames_and_leaves_cross_year_out_when_asked() -> None:
+    recs = [load_report(p, themes=False).to_dict() for p in FILES]
+    frames = build_frames(recs, names=["findings"], cross_year=False)
+    assert set(frames) == {"findings"}

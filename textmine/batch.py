@@ -1,0 +1,417 @@
+"""The batch runtime: parse many files, each in a worker process under a time and memory budget.
+
+:func:`parse_file` is the pure per-file step (path in, JSON record or error out), the same locally, in
+worker processes and on a Dask cluster. :func:`parse_many` maps it over files with a watchdog that
+stops a worker stuck in C code or holding too much memory. Files are identified by content hash; the
+cache key :data:`CACHE_VERSION` covers the code and data that change parse results.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import TextmineError
+from .loaders import FORMATS
+from .loaders import limits as _limits
+
+__all__ = ["CACHE_VERSION", "code_fingerprint", "file_hash", "find_reports", "hash_files", "parse_code_files",
+           "parse_file", "parse_many"]
+
+
+# The cache key: the code and data that change what a file parses into. The store keeps records under
+# it, so a change there re-parses every store; a change elsewhere (the CLI, plots, exports, this batch
+# runtime) must not. The parse modules are found by following imports from report.py, so a new stage
+# module is covered without being listed here.
+_PARSE_ENTRY = "report.py"
+# Reached from report.py but downstream of the record: Report.to_frames() builds frames from it.
+_DOWNSTREAM = {"frames.py"}
+_DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".npz", ".csv", ".txt")
+
+
+def _imports(path: Path, pkg: Path) -> set[Path]:
+    """The textmine modules ``path`` imports (anywhere in it: lazy imports count), as files."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = path.parent
+    out: set[Path] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = here
+            for _ in range(node.level - 1):
+                base = base.parent
+            parts = node.module.split(".") if node.module else []
+            targets = [base.joinpath(*parts)] if parts else []
+            targets += [base.joinpath(*parts, a.name) for a in node.names]  # "from . import limits"
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            targets = [pkg.parent.joinpath(*n.split(".")) for n in names if n and n.split(".")[0] == pkg.name]
+        else:
+            continue
+        for t in targets:
+            for cand in (t.with_suffix(".py"), t / "__init__.py"):
+                if cand.is_file():
+                    out.add(cand)
+    return out
+
+
+def parse_code_files(pkg: Path | None = None) -> list[Path]:
+    """The files behind the cache key: every module reachable by import from report.py (a package
+    reached counts whole: packages dispatch by name), and every data file."""
+    pkg = (pkg or Path(__file__).resolve().parent).resolve()
+    todo, seen = [pkg / _PARSE_ENTRY], set()
+    while todo:
+        f = todo.pop()
+        if f in seen or (f.parent == pkg and f.name in _DOWNSTREAM):
+            continue
+        seen.add(f)
+        if f.name == "__init__.py" and f.parent != pkg:
+            todo += sorted(f.parent.glob("*.py"))
+        todo += sorted(_imports(f, pkg) - seen)
+    data = pkg / "data"
+    seen |= {p for p in data.rglob("*") if p.suffix in _DATA_SUFFIXES and "__pycache__" not in p.parts}
+    return sorted(seen)
+
+
+def code_fingerprint(pkg: Path | None = None) -> str:
+    """Version plus a digest of the parse code and data (see :func:`parse_code_files`)."""
+    pkg = (pkg or Path(__file__).resolve().parent).resolve()
+    h = hashlib.sha1(__version__.encode())
+    for p in parse_code_files(pkg):
+        h.update(p.relative_to(pkg).as_posix().encode())
+        h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+# Records parsed by another textmine (or after the parse code or data changed) are parsed again.
+CACHE_VERSION = code_fingerprint()
+
+
+def find_reports(root: str | os.PathLike) -> list[Path]:
+    """Every file with a supported extension under ``root`` (recursively; hidden folders skipped)."""
+    root = Path(root)
+    if not root.exists():
+        raise TextmineError("no such folder", str(root))
+    if root.is_file():
+        return [root]
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            if Path(f).suffix.lower() in FORMATS and not f.startswith("."):
+                out.append(Path(dirpath) / f)
+    return out
+
+
+def file_hash(path: str | os.PathLike) -> str:
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _Timeout(BaseException):
+    """Not an Exception: a loader's ``except Exception`` must not turn the timeout into a parse error."""
+
+
+@contextmanager
+def _time_budget(seconds: float):
+    """Interrupt the parse after ``seconds`` (SIGALRM; only in a main thread on Unix, else no limit).
+
+    SIGALRM runs between Python bytecodes only: a parser stuck inside C code is stopped by the
+    worker watchdog of :func:`parse_many` instead."""
+    import signal
+    import threading
+
+    if not seconds or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Timeout()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _timeout_reason(budget: float) -> str:
+    return f"took longer than {budget:g} s; gave up (TEXTMINE_FILE_TIMEOUT)"
+
+
+def hash_files(files: Iterable[Path]) -> tuple[dict[str, str], list[dict]]:
+    """Content hash of each file (path -> sha1), and the files that could not be read."""
+    hashes: dict[str, str] = {}
+    failed: list[dict] = []
+    for f in files:
+        try:
+            hashes[str(f)] = file_hash(f)
+        except OSError as exc:
+            failed.append({"path": str(f), "reason": f"cannot read file ({exc.strerror})"})
+    return hashes, failed
+
+
+def parse_file(path: str, digest: str | None = None, timeout: float | None = None) -> dict:
+    """Parse one file into ``{"path", "hash", "record"}`` or ``{"path", "hash", "error"}``; never raises
+    for a bad file. Pure apart from reading the file: safe to map over processes or a cluster."""
+    from .report import load_report
+
+    try:
+        digest = digest or file_hash(path)
+    except OSError as exc:
+        return {"path": path, "hash": None, "error": f"cannot read file ({exc.strerror})"}
+    budget = _limits.FILE_TIMEOUT if timeout is None else timeout
+    try:
+        with _time_budget(budget):
+            rec = load_report(Path(path)).to_dict()
+    except _Timeout:
+        return {"path": path, "hash": digest, "error": _timeout_reason(budget), "timed_out": True}
+    except TextmineError as exc:
+        return {"path": path, "hash": digest, "error": exc.reason}
+    except MemoryError:
+        return {"path": path, "hash": digest, "error": "out of memory while parsing"}
+    except Exception as exc:  # a parser bug must not sink the batch; report it with the file
+        return {"path": path, "hash": digest, "error": f"internal error ({exc.__class__.__name__}: {exc})"}
+    rec["doc_id"] = digest[:12]
+    return {"path": path, "hash": digest, "record": rec}
+
+
+def _progress(total: int, enabled: bool | None, desc: str) -> Any:
+    from tqdm.auto import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit="report", disable=not enabled, file=sys.stderr)
+
+
+def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None,
+               sink: Callable[[dict], None], *,
+               parse: Callable[..., dict] = parse_file, timeout: float | None = None) -> None:
+    """Parse (path, hash) pairs, calling ``sink(result)`` as each finishes.
+
+    ``workers=1`` parses here, in this process. Otherwise (the default: one per core) each file goes
+    to a worker process that a watchdog can stop: a worker still busy ``timeout`` plus a grace period
+    after it got its file (a parser hung inside C code, where SIGALRM cannot reach), or holding more
+    than ``TEXTMINE_MAX_WORKER_MEMORY_MB``, is killed, its file reported, and a fresh worker takes its place.
+    ``parse`` is the per-file function (a picklable top-level function of path, hash, timeout).
+    """
+    if not todo:
+        return
+    budget = _limits.FILE_TIMEOUT if timeout is None else timeout
+    bar = _progress(len(todo), progress, "parsing")
+    try:
+        if workers == 1:
+            for path, digest in todo:
+                res = parse(path, digest, budget)
+                res.pop("timed_out", None)
+                sink(res)
+                bar.update()
+            return
+        n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+        _WorkerPool(n, parse, budget, _limits.MAX_WORKER_MEMORY_MB).run(todo, sink, bar.update)
+    finally:
+        bar.close()
+
+
+def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
+    """A worker process: parse the files sent over ``conn`` until told to stop or orphaned."""
+    import importlib
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:  # die with the parent (Linux): a killed batch leaves no worker behind
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    if memory_mb > 0:
+        # A hard ceiling far above the watchdog's RSS limit: catches allocations too fast to sample.
+        try:
+            import resource
+
+            cap = int((memory_mb + 2048) * 1048576)  # + the idle worker's mapped arenas and buffers
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+        except (ImportError, ValueError, OSError):
+            pass
+    for mod in ("textmine.report", "textmine.meta", "textmine.tables", "textmine.validate",
+                "textmine.statements", "textmine.themes.stage", "textmine.themes.estimator"):
+        try:  # import time is not the first file's: the watchdog clock starts after this
+            importlib.import_module(mod)
+        except Exception:
+            pass
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(("done", parse(task[0], task[1], budget)))
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc; 0 where unknown)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    task: tuple[str, str] | None = None
+    started: float = 0.0
+    ready: bool = False
+
+
+class _WorkerPool:
+    """Worker processes with a watchdog over time and memory (see :func:`parse_many`)."""
+
+    def __init__(self, n: int, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("spawn")
+        self.n, self.parse, self.budget, self.memory_mb = n, parse, budget, memory_mb
+        # Past the budget the worker's own SIGALRM should have answered; a little later it is stuck.
+        self.hard = budget + min(30.0, max(3.0, 0.25 * budget)) if budget else 0.0
+        self.failed_starts = 0
+
+    def _start(self) -> _Worker:
+        here, there = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(there, self.parse, self.budget, self.memory_mb),
+                                daemon=True, name="textmine-worker")
+        proc.start()
+        there.close()
+        return _Worker(proc, here)
+
+    @staticmethod
+    def _stop(w: _Worker) -> None:
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+
+    def run(self, todo: list[tuple[str, str]], sink: Callable[[dict], None], done: Callable[[], Any]) -> None:
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        self.pending = deque(todo)
+        self.pool = [self._start() for _ in range(min(self.n, len(self.pending)))]
+        self.sink, self.done = sink, done
+        try:
+            while self.pending or any(w.task for w in self.pool):
+                self._dispatch()
+                if not self.pool:  # every worker failed to start: parse the rest here
+                    self._parse_here()
+                    return
+                ready = set(wait([w.conn for w in self.pool] + [w.proc.sentinel for w in self.pool],
+                                 self._wait_timeout()))
+                now = time.monotonic()
+                for w in list(self.pool):
+                    self._check(w, ready, now)
+        finally:
+            self._shutdown()
+
+    def _dispatch(self) -> None:
+        for w in self.pool:
+            if w.ready and w.task is None and self.pending:
+                w.task, w.started = self.pending.popleft(), time.monotonic()
+                w.conn.send(w.task)
+
+    def _parse_here(self) -> None:
+        import warnings
+
+        warnings.warn("textmine worker processes fail to start; parsing in this process", stacklevel=3)
+        while self.pending:
+            p, h = self.pending.popleft()
+            self.sink(self.parse(p, h, self.budget))
+            self.done()
+
+    def _wait_timeout(self) -> float | None:
+        """Until the next busy worker runs out of time, or the next memory sample (None: until a message)."""
+        busy = [w for w in self.pool if w.task]
+        waits = [self.hard - (time.monotonic() - w.started) for w in busy if self.hard]
+        tick = 0.5 if busy and self.memory_mb > 0 else None
+        return min([max(0.0, t) for t in waits] + ([tick] if tick else []), default=None)
+
+    def _finish(self, w: _Worker, res: dict) -> None:
+        w.task = None
+        self.sink(res)
+        self.done()
+
+    def _replace(self, w: _Worker) -> None:
+        self._stop(w)
+        self.pool.remove(w)
+        if self.pending:
+            self.pool.append(self._start())
+
+    def _check(self, w: _Worker, ready: set, now: float) -> None:
+        """Act on one worker: its message, its death, or its overrunning the time or memory budget."""
+        msg = None
+        if w.conn in ready or w.proc.sentinel in ready:
+            try:
+                msg = w.conn.recv() if w.conn.poll() else None
+            except (EOFError, OSError):
+                msg = None
+        if msg and msg[0] == "ready":
+            w.ready, self.failed_starts = True, 0
+        elif msg and msg[0] == "done":
+            res = msg[1]
+            timed_out = res.pop("timed_out", False)
+            self._finish(w, res)
+            if timed_out:  # interrupted mid-way: its lazily built state may be half made
+                self._replace(w)
+        elif w.proc.sentinel in ready or w.conn in ready:  # the worker died
+            self._died(w)
+        elif w.task and self.hard and now - w.started > self.hard:
+            self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": _timeout_reason(self.budget)
+                             + "; the parser was stuck and its process was stopped"})
+            self._replace(w)
+        elif w.task and self.memory_mb > 0 and _rss_mb(w.proc.pid) > self.memory_mb:
+            self._finish(w, {"path": w.task[0], "hash": w.task[1],
+                             "error": f"used more than {self.memory_mb:g} MB of memory; stopped "
+                                      "(TEXTMINE_MAX_WORKER_MEMORY_MB)"})
+            self._replace(w)
+
+    def _died(self, w: _Worker) -> None:
+        w.proc.join(5)  # its pipe can close a moment before it is reaped
+        code = w.proc.exitcode
+        if w.task:
+            how = (f"killed by signal {-code}; out of memory?" if code is not None and code < 0
+                   else f"exit code {code}")
+            self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": f"the parser process died ({how})"})
+        elif not w.ready:
+            self.failed_starts += 1
+        if self.failed_starts >= 3:
+            self._stop(w)
+            self.pool.remove(w)
+        else:
+            self._replace(w)
+
+    def _shutdown(self) -> None:
+        for w in self.pool:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for w in self.pool:
+            w.proc.join(2)
+            self._stop(w)
