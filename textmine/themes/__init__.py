@@ -37,19 +37,22 @@ _NAMES = {
     "train_spacy_textcat": "spacy_component", "textcat_predict": "spacy_component",
     "load_labeled": "training", "train_model": "training",
     "classify": "stage", "get_classifier": "stage", "tag_statements": "stage",
+    "CalibratedThemes": "calibration", "shipped_calibrated": "calibration", "cross_validate": "calibration",
+    "fit_thresholds": "calibration",
 }
 
 # Explicit, for readers and linters; a test checks it lists exactly the names above.
-__all__ = ["AgreementReport", "Codebook", "Cue", "EvalReport", "Guard", "OTHER", "PRETRAINED_FILE",
+__all__ = ["AgreementReport", "CalibratedThemes", "Codebook", "Cue", "EvalReport", "Guard", "OTHER", "PRETRAINED_FILE",
            "PRETRAINED_PARAMS", "RuleResult", "RuleTagger", "TRAIN_FILE", "Theme", "ThemeClassifier",
-           "ThemeVectorizer", "ThemesComponent", "build_pretrained", "classify", "clear_pretrained_cache",
-           "evaluate", "get_classifier", "jieba_segmenter", "label_matrix", "label_metrics", "load_codebook",
+           "ThemeVectorizer", "ThemesComponent", "build_pretrained", "classify", "clear_pretrained_cache", "cross_validate",
+           "evaluate", "fit_thresholds", "get_classifier", "jieba_segmenter", "label_matrix", "label_metrics", "load_codebook",
            "load_labeled", "make_themes_component", "parse_codebook", "parse_themes", "read_labeled",
-           "resolve_codebook", "self_train", "tag_statements", "textcat_predict", "train_model",
+           "resolve_codebook", "self_train", "shipped_calibrated", "tag_statements", "textcat_predict", "train_model",
            "train_spacy_textcat", "training_digest", "uncertain"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .active import AgreementReport, self_train, uncertain
+    from .calibration import CalibratedThemes, cross_validate, fit_thresholds, shipped_calibrated
     from .codebook import OTHER, Codebook, Cue, Guard, Theme, load_codebook, parse_codebook, resolve_codebook
     from .estimator import (
         PRETRAINED_FILE,

@@ -15,8 +15,13 @@ def _model(path: str | None):
 
 
 def get_classifier(model: Any = None) -> Any:
-    """``None`` → the shipped model; a path → a saved model; an object with predict_proba → itself."""
-    if model is None or isinstance(model, str):
+    """``None`` → the shipped tagger (codebook cues or the shipped model, thresholds calibrated on real
+    statements: see ``calibration``); a path → a saved model; an object with predict_proba → itself."""
+    if model is None:
+        from .calibration import shipped_calibrated
+
+        return shipped_calibrated()
+    if isinstance(model, str):
         return _model(model)
     if hasattr(model, "predict_proba"):
         return model
@@ -28,6 +33,8 @@ def classify(texts: Sequence[str], model: Any = None) -> list[tuple[list[str], d
     if not texts:
         return []
     clf = get_classifier(model)
+    if hasattr(clf, "predict_with_scores"):  # the calibrated tagger gives its decision scores itself
+        return clf.predict_with_scores(list(texts))
     if hasattr(clf, "predict_with_proba"):  # one pass for both
         labels, proba = clf.predict_with_proba(list(texts))
     else:

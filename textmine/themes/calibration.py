@@ -13,7 +13,7 @@ would see: the thresholds are fitted on the other agencies' statements (leave-on
 
 The shipped thresholds (``data/themes/calibration.json``) come from ``shared/real-dev`` (57 reports,
 labeled by the codebook): only those numbers are kept, never the statements. Refit them with
-``python -m textmine.calibrated GOLD_DIR -o FILE``.
+``python -m textmine.themes.calibration GOLD_DIR -o FILE``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import TextmineError
-from .resources import data_path
+from ..errors import TextmineError
+from ..resources import data_path
 
 OTHER = "other"
 RULE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, float("inf"))
@@ -58,8 +58,8 @@ class CalibratedThemes:
 
     # -- parts ---------------------------------------------------------------------------------------
     def _parts(self) -> tuple[Any, Any]:
-        from .classifier import ThemeClassifier
-        from .rules import RuleTagger
+        from .estimator import ThemeClassifier
+        from .rule_tagger import RuleTagger
 
         clf = self.classifier if self.classifier is not None else ThemeClassifier.pretrained()
         # The package codebook, not the copy a saved model embeds: cues are data that improve on their own.
@@ -213,15 +213,15 @@ def cross_validate(model: CalibratedThemes, texts: Sequence[str], y: Sequence[Se
 
 
 @cache
-def shipped() -> CalibratedThemes:
+def shipped_calibrated() -> CalibratedThemes:
     """The tagger textmine uses by default: the shipped model, the codebook, the shipped thresholds."""
     return CalibratedThemes.load(data_path("themes/calibration.json"))
 
 
 def gold_units(gold_dir: str | os.PathLike) -> pd.DataFrame:
     """The pipeline's statement text for every matched gold statement of a gold folder, with its labels."""
-    from .gold import match_statements, read_gold_folder
-    from .report import load_report
+    from ..gold import match_statements, read_gold_folder
+    from ..report import load_report
 
     rows = []
     for d in read_gold_folder(gold_dir):
@@ -236,7 +236,7 @@ def gold_units(gold_dir: str | os.PathLike) -> pd.DataFrame:
 def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m textmine.calibrated",
+    ap = argparse.ArgumentParser(prog="python -m textmine.themes.calibration",
                                  description="Fit the per-theme thresholds on a gold folder and report "
                                              "agency-grouped cross-validation.")
     ap.add_argument("gold", help="folder of gold files (the format of shared/real-dev/gold)")
