@@ -112,6 +112,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .themes import evaluate, load_labeled
 
+    if os.path.isdir(args.labeled):
+        return _evaluate_gold(args)
+    if args.against:
+        from .gold import agreement_files
+
+        _print_json(agreement_files(args.labeled, args.against)) if args.json else \
+            print(_agreement_text(agreement_files(args.labeled, args.against)))
+        return 0
     df = load_labeled(args.labeled)
     model = _model_arg(args)
     backends = args.compare.split(",") if args.compare else None
@@ -122,6 +130,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         print(str(rep))
     return 0
+
+
+def _evaluate_gold(args: argparse.Namespace) -> int:
+    from .gold import compare_gold, evaluate_gold
+
+    if args.compare:
+        reports = compare_gold(args.labeled, args.compare.split(","), n_boot=args.bootstrap)
+        if args.json:
+            _print_json({name: rep.to_dict() for name, rep in reports.items()})
+        else:
+            for name, rep in reports.items():
+                print(f"== {name}\n{rep}")
+        return 0
+    rep = evaluate_gold(args.labeled, model=_model_arg(args), n_boot=args.bootstrap)
+    if args.json:
+        _print_json(rep.to_dict())
+    else:
+        print(str(rep))
+        print(rep.themes.round(3).to_string())
+    return 0
+
+
+def _agreement_text(res: dict) -> str:
+    lines = [f"{res['statements']} statements coded twice; Krippendorff's alpha {res['alpha']:.3f}, "
+             f"exact agreement {res['exact_agreement']:.3f}", "Cohen's kappa per theme:"]
+    lines += [f"  {t:16s} {k:.3f}" for t, k in res["kappa"].items()]
+    return "\n".join(lines)
 
 
 # --- corpus commands ---------------------------------------------------------------------------------
@@ -332,11 +367,18 @@ def _add_evaluate(sub) -> None:
                                     "recall, F1 and support, micro and macro averages, and the confusion between "
                                     "themes. With --model the model is scored on the file as held-out data; "
                                     "without, a new model is cross-validated on it.")
-    sp.add_argument("labeled", help="labeled statements (JSONL or CSV)")
+    sp.add_argument("labeled", help="labeled statements (JSONL or CSV), or a folder of gold files (the format "
+                                    "of shared/real-dev/gold): each report is parsed and scored end to end")
     sp.add_argument("--model", metavar="MODEL", help="a model from 'textmine train' (held-out evaluation)")
+    sp.add_argument("--against", metavar="LABELED2",
+                    help="a second coder's labels of the same statements: Cohen's kappa per theme, "
+                         "Krippendorff's alpha")
+    sp.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                    help="bootstrap resamples of reports for the intervals of a gold folder (default 1000)")
     sp.add_argument("--cv", type=int, default=5, help="folds when no model is given (default 5)")
     sp.add_argument("--compare", metavar="BACKENDS",
-                    help="comma-separated backends to compare on the same folds: sklearn,spacy,rules")
+                    help="comma-separated backends to compare on the same folds: sklearn,spacy,rules; "
+                         "for a gold folder: rules,model,calibrated")
     sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML")
     sp.add_argument("--json", action="store_true", help="print the report as JSON")
     sp.set_defaults(func=cmd_evaluate)

@@ -228,9 +228,10 @@ class GoldReport:
     themes: pd.DataFrame
     confusion: pd.DataFrame
     matched: list[Matched]
+    calibration: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        return {"calibration": self.calibration,
             "documents": self.documents, "parsed": self.parsed, "failed": self.failed,
             "rates": {k: round(v, 4) if isinstance(v, float) else v for k, v in self.rates.items()},
             "intervals": {k: [round(a, 4), round(b, 4)] for k, (a, b) in self.intervals.items()},
@@ -268,8 +269,13 @@ def evaluate_gold(path: str | os.PathLike, *, model: Any = None, n_boot: int = 1
             pred = []
         by_doc[d.name] = match_statements(d.statements, pred, d.name)
     items = [m for ms in by_doc.values() for m in ms]
-    return GoldReport(len(docs), parsed, failed, _rates(items), bootstrap(by_doc, _rates, n_boot, seed),
-                      per_theme(items, by_doc, n_boot, seed), confusion(items), items)
+    rep = GoldReport(len(docs), parsed, failed, _rates(items), bootstrap(by_doc, _rates, n_boot, seed),
+                     per_theme(items, by_doc, n_boot, seed), confusion(items), items)
+    if model is None:  # the shipped thresholds: say where they were fitted and what grouped CV gave
+        from .themes import shipped_calibrated
+
+        rep.calibration = dict(getattr(shipped_calibrated(), "provenance_", {}))
+    return rep
 
 
 # --------------------------------------------------------------------------------------------------
@@ -309,3 +315,55 @@ def agreement(labels_a: Sequence[Sequence[str]], labels_b: Sequence[Sequence[str
     alpha = krippendorff_alpha([v for r in A for v in r], [v for r in B for v in r])
     exact = sum(set(x) == set(y) for x, y in zip(labels_a, labels_b, strict=True)) / max(1, len(labels_a))
     return {"statements": len(labels_a), "kappa": kappa, "alpha": round(alpha, 4), "exact_agreement": round(exact, 4)}
+
+
+def agreement_files(path_a: str | os.PathLike, path_b: str | os.PathLike) -> dict[str, Any]:
+    """Agreement of two labeled files (JSONL/CSV: ``text``, ``themes``) on the statements they share."""
+    from .themes import load_labeled
+
+    a, b = load_labeled(path_a), load_labeled(path_b)
+    first = {_norm(t): th for t, th in zip(a["text"], a["themes"], strict=True)}
+    second = {_norm(t): th for t, th in zip(b["text"], b["themes"], strict=True)}
+    shared = [k for k in first if k in second]
+    if not shared:
+        raise TextmineError("the two label files share no statement (matched by text)")
+    out = agreement([list(first[k]) for k in shared], [list(second[k]) for k in shared])
+    out["only_in_first"], out["only_in_second"] = len(first) - len(shared), len(second) - len(shared)
+    return out
+
+
+class _RuleSource:
+    """The rule tagger as a theme source of the pipeline (it has no probabilities, only cue scores)."""
+
+    def __init__(self) -> None:
+        from .themes import RuleTagger
+
+        self.tagger = RuleTagger()
+
+    def predict_proba(self, texts: Sequence[str]) -> pd.DataFrame:  # lets the stage accept it
+        return self.tagger.tag_frame(texts)[[t for t in self.tagger.theme_ids]]
+
+    def predict_with_scores(self, texts: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
+        out = []
+        for r in self.tagger.tag_many(texts):
+            out.append((r.themes, {t: round(float(r.scores.get(t, 0.0)), 4) for t in r.themes if t != OTHER}))
+        return out
+
+
+def theme_source(name: str) -> Any:
+    """``rules`` (codebook cues), ``model`` (the shipped ThemeClassifier) or ``calibrated`` (the default)."""
+    from .themes import ThemeClassifier, shipped_calibrated
+
+    if name == "rules":
+        return _RuleSource()
+    if name == "model":
+        return ThemeClassifier.pretrained()
+    if name == "calibrated":
+        return shipped_calibrated()
+    raise TextmineError(f"unknown theme source {name!r}; expected rules, model or calibrated")
+
+
+def compare_gold(path: str | os.PathLike, sources: Sequence[str], *, n_boot: int = 1000,
+                 seed: int = 0) -> dict[str, GoldReport]:
+    """``evaluate_gold`` once per theme source, on the same parses of the same reports."""
+    return {name: evaluate_gold(path, model=theme_source(name), n_boot=n_boot, seed=seed) for name in sources}

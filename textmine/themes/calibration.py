@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary.update(statements=len(units), groups=len(set(groups)))
     print(json.dumps(summary, ensure_ascii=False))
     if args.out:
-        model.save(args.out, fitted_on=os.path.basename(os.path.normpath(args.gold)), **summary)
+        model.save(args.out, fitted_on="/".join(os.path.abspath(args.gold).split(os.sep)[-2:]), **summary)
     return 0
 
 
