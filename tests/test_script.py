@@ -11,9 +11,9 @@ import glob
 from pathlib import Path
 
 import pytest
-import synth
 from conftest import ROOT, SEED, SHARED
-from traditional import to_traditional, traditional_bytes, write_traditional
+from support import synth
+from support.traditional import to_traditional, traditional_bytes, write_traditional
 
 import textmine
 from textmine import script
@@ -93,11 +93,11 @@ def _simplified_reports() -> list[Path]:
 
 def test_no_simplified_report_is_flagged() -> None:
     """Seed, sample corpus (txt, html, docx) and ../shared/real-dev: never traditional, text identical."""
-    from textmine.loaders import FORMATS, _loader
+    from textmine.loaders import FORMATS, LOADERS
 
     for path in _simplified_reports():
         fmt = FORMATS[path.suffix]
-        raw = _loader(fmt)(str(path), path.read_bytes())  # what the loader printed, before the script step
+        raw = LOADERS[fmt].loader()(str(path), path.read_bytes())  # what the loader printed, before the script step
         before = raw.text
         doc = load_document(path)
         assert "script" not in doc.extra, path.name
