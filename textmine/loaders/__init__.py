@@ -11,7 +11,8 @@ from ..errors import TextmineError
 from .limits import check_document, check_size
 
 FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
-           ".shtml": "html", ".xhtml": "html", ".md": "md", ".markdown": "md"}
+           ".shtml": "html", ".xhtml": "html", ".md": "md", ".markdown": "md",
+           ".doc": "doc", ".wps": "doc"}
 
 
 def _loader(fmt: str) -> Callable[[str, bytes], Document]:
@@ -27,6 +28,9 @@ def _loader(fmt: str) -> Callable[[str, bytes], Document]:
     if fmt == "html":
         from .html import load_html
         return load_html
+    if fmt == "doc":
+        from .doc import load_doc
+        return load_doc
     from .markdown import load_md
     return load_md
 
@@ -34,11 +38,9 @@ def _loader(fmt: str) -> Callable[[str, bytes], Document]:
 def format_of(path: str | os.PathLike) -> str:
     """The format key of a path by its extension, or TextmineError for an unsupported one."""
     ext = Path(path).suffix.lower()
-    if ext == ".doc":
-        raise TextmineError("legacy Word .doc is not supported; save it as .docx", str(path))
     if ext not in FORMATS:
         raise TextmineError(f"unsupported file type {ext or '(no extension)'!r}; "
-                            "expected .txt, .docx, .pdf, .html, .md", str(path))
+                            "expected .txt, .docx, .doc, .pdf, .html, .md", str(path))
     return FORMATS[ext]
 
 
