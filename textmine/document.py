@@ -47,6 +47,9 @@ class Document:
     format: str = "text"
     # Page-level facts a loader found outside the body (HTML <title>, 发布机构/公开日期 tables, ...).
     extra: dict[str, str] = field(default_factory=dict)
+    # What a loader could read but not trust (OCR cells of low confidence, skipped pages): rule findings
+    # that the report adds to its validation list.
+    findings: list[dict] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -50,6 +50,7 @@ LIMITS: dict[str, tuple[str, float, str]] = {
     "FILE_TIMEOUT": ("TEXTMINE_FILE_TIMEOUT", 120, "seconds one file may take in a batch"),
     "MAX_WORKER_MEMORY_MB": ("TEXTMINE_MAX_WORKER_MEMORY_MB", 2048,
                              "resident memory of one batch worker process"),
+    "OCR_PAGE_TIMEOUT": ("TEXTMINE_OCR_PAGE_TIMEOUT", 30, "seconds OCR of one scanned PDF page may take"),
 }
 
 MAX_FILE_MB = _env_number(*LIMITS["MAX_FILE_MB"][:2])
@@ -64,6 +65,7 @@ MAX_HTML_ELEMENTS = int(_env_number(*LIMITS["MAX_HTML_ELEMENTS"][:2]))
 MAX_TABLE_CELLS = int(_env_number(*LIMITS["MAX_TABLE_CELLS"][:2]))
 FILE_TIMEOUT = _env_number(*LIMITS["FILE_TIMEOUT"][:2])
 MAX_WORKER_MEMORY_MB = _env_number(*LIMITS["MAX_WORKER_MEMORY_MB"][:2])
+OCR_PAGE_TIMEOUT = _env_number(*LIMITS["OCR_PAGE_TIMEOUT"][:2])
 
 _MB = 1024 * 1024
 _TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
