@@ -13,7 +13,7 @@ import pytest
 
 from textmine import load_report
 from textmine.errors import TextmineError
-from textmine.loaders import load_document
+from textmine.loaders import load_bytes, load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "doc"
@@ -84,6 +84,21 @@ def test_damaged_doc_is_one_line_error(tmp_path: Path, cut: float) -> None:
     with pytest.raises(TextmineError) as exc:
         load_report(p, themes=False)
     assert "\n" not in str(exc.value)
+
+
+def test_mutated_doc_gives_a_document_or_one_line_error() -> None:
+    import random
+
+    base = (FIXTURES / "sanhe-town-gov-2022.doc").read_bytes()
+    rng = random.Random(18)
+    for _ in range(60):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 30)):
+            data[rng.randrange(512, len(data))] = rng.randrange(256)
+        try:
+            load_bytes(bytes(data), "doc", "mutated.doc")
+        except TextmineError as exc:
+            assert "\n" not in str(exc)
 
 
 def test_not_a_word_file(tmp_path: Path) -> None:

@@ -299,7 +299,12 @@ def load_doc(path: str, data: bytes) -> Document:
         raise TextmineError("an RTF file, not a Word binary .doc; save it as .docx", path)
     if data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TextmineError("not a Word .doc file (no compound file header: damaged or another format)", path)
-    word, table, extra, (_, ccp, fc_clx, lcb_clx, fc_papx, lcb_papx) = _streams(path, data)
+    try:
+        word, table, extra, (_, ccp, fc_clx, lcb_clx, fc_papx, lcb_papx) = _streams(path, data)
+    except TextmineError:
+        raise
+    except Exception as exc:  # olefile on a mangled sector chain: OSError, struct.error, IndexError, ...
+        raise _damaged(path, f"{exc.__class__.__name__} in its compound file") from None
     if ccp < 0 or (MAX_TEXT_CHARS > 0 and ccp > 4 * MAX_TEXT_CHARS):
         raise TextmineError(f"the document holds {ccp} characters of text, over the limit "
                             "(raise TEXTMINE_MAX_TEXT_CHARS to allow it)", path)
@@ -318,8 +323,9 @@ def load_doc(path: str, data: bytes) -> Document:
             blocks = _blocks(paras)
     except TextmineError:
         raise
-    except (struct.error, IndexError, ValueError, OverflowError) as exc:
-        raise _damaged(path, f"{exc.__class__.__name__} in its tables") from None
+    except (struct.error, IndexError, ValueError, OverflowError, RecursionError) as exc:
+        why = "a record runs past its stream" if isinstance(exc, struct.error) else exc.__class__.__name__
+        raise _damaged(path, f"{why} in its tables") from None
     if not blocks:
         raise TextmineError("the .doc holds no text", path)
     return Document(blocks, source=path, format="doc")
