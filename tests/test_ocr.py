@@ -100,6 +100,29 @@ def test_without_the_extra_the_message_names_it(monkeypatch) -> None:
         ocr.engine.cache_clear()
 
 
+def test_without_the_extra_a_pictured_page_keeps_its_text_layer(monkeypatch) -> None:
+    """A page that is mostly a picture but has some text (a cover) keeps that text when OCR is missing."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from textmine.loaders import ocr
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842))
+    c.drawImage(ImageReader(Image.new("L", (300, 420), 200)), 0, 0, 595, 842)
+    c.drawString(50, 800, "Annual report 2023")
+    c.showPage()
+    c.save()
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    ocr.engine.cache_clear()
+    try:
+        doc = load_bytes(buf.getvalue(), "pdf", "cover.pdf")
+    finally:
+        ocr.engine.cache_clear()
+    assert "Annual report 2023" in doc.text and not doc.findings
+
+
 @needs_engine
 def test_page_time_limit_skips_the_page(monkeypatch) -> None:
     from textmine.loaders import ocr

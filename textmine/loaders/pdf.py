@@ -201,9 +201,8 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
             textpage = page.get_textpage()
             try:
                 text = textpage.get_text_range()
-                if needs_ocr(page, text):
-                    items = scan.read(page, i + 1)
-                else:
+                items = scan.read(page, i + 1, text) if needs_ocr(page, text) else None
+                if items is None:  # a text page, or no OCR engine: the text layer, whatever it holds
                     items = _pdfium_page_items(page, textpage, i + 1) if _needs_tables(page, text) else \
                         _pdfium_lines(page, textpage, i + 1, [])
             finally:

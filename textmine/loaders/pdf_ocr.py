@@ -230,13 +230,15 @@ class ScanReader:
         self.confidences: list[float] = []
         self.findings: list[dict] = []
 
-    def read(self, page, pno: int) -> list[tuple[float, object]]:
+    def read(self, page, pno: int, text: str = "") -> list[tuple[float, object]] | None:
+        """The page's items from OCR; None without the engine (the caller keeps the page's text layer)."""
         from ..errors import TextmineError
         from .ocr import available
 
         if not available():
-            self.skipped.append(pno)
-            return []
+            if not text.strip():
+                self.skipped.append(pno)
+            return None
         self.tried += 1
         try:
             got = page_items(page, pno)
