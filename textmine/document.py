@@ -53,6 +53,9 @@ class Document:
     extra: dict[str, str] = field(default_factory=dict)
     # The printed text when load converted the blocks (traditional script, pinyin): textmine.script.
     original: OriginalText | None = None
+    # What a loader could read but not trust (OCR cells of low confidence, skipped pages): rule findings
+    # that the report adds to its validation list.
+    findings: list[dict] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -40,6 +40,10 @@ class Report:
         meta = {k: self.meta.get(k) for k in ("agency", "year", "published", "template", "region")}
         meta["title"] = self.meta.get("title")
         meta["completeness"] = completeness(self.sections)
+        # Added for scans: whether the text came from OCR, and the mean recognition confidence.
+        extra = self.document.extra
+        meta["ocr"] = extra.get("ocr") == "true"
+        meta["ocr_confidence"] = float(extra["ocr_confidence"]) if "ocr_confidence" in extra else None
         return {
             "source": self.source,
             "format": self.format,
@@ -95,7 +99,7 @@ def _add_tables(report: Report) -> None:
     parsed = parse_tables({k: s.blocks for k, s in report.sections.items()})
     report.tables = parsed.tables
     texts = {k: s.text for k, s in report.sections.items()}
-    report.validation = list(parsed.findings) + check_report(parsed.tables, texts)
+    report.validation = list(report.document.findings) + list(parsed.findings) + check_report(parsed.tables, texts)
 
 
 def _problem_paragraphs(report: Report) -> list[str]:

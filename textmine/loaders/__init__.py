@@ -58,6 +58,8 @@ for _entry in (
     Loader("pdf", (".pdf",), ".pdf:load_pdf"),
     Loader("html", (".html", ".htm", ".shtml", ".xhtml"), ".html:load_html", "MAX_HTML_MB"),
     Loader("md", (".md", ".markdown"), ".markdown:load_md", "MAX_TEXT_MB"),
+    # Word 97-2003 binaries (and .wps files that are Word binaries): olefile, textmine/loaders/doc.py.
+    Loader("doc", (".doc", ".wps"), ".doc:load_doc"),
 ):
     register_loader(_entry)
 
@@ -84,8 +86,6 @@ def _load(fmt: str, path: str, data: bytes) -> Document:
 def format_of(path: str | os.PathLike) -> str:
     """The format key of a path by its extension, or TextmineError for an unsupported one."""
     ext = Path(path).suffix.lower()
-    if ext == ".doc" and ext not in FORMATS:
-        raise TextmineError("legacy Word .doc is not supported; save it as .docx", str(path))
     if ext not in FORMATS:
         raise TextmineError(f"unsupported file type {ext or '(no extension)'!r}; "
                             f"expected {', '.join(supported_suffixes())}", str(path))

@@ -54,6 +54,7 @@ LIMITS: dict[str, tuple[str, float, str]] = {
     "FILE_TIMEOUT": ("TEXTMINE_FILE_TIMEOUT", 120, "seconds one file may take in a batch"),
     "MAX_WORKER_MEMORY_MB": ("TEXTMINE_MAX_WORKER_MEMORY_MB", 2048,
                              "resident memory of one batch worker process"),
+    "OCR_PAGE_TIMEOUT": ("TEXTMINE_OCR_PAGE_TIMEOUT", 30, "seconds OCR of one scanned PDF page may take"),
 }
 
 _INTS = {"MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_HTML_DEPTH", "MAX_HTML_ELEMENTS", "MAX_TABLE_CELLS"}

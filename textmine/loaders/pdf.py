@@ -17,6 +17,7 @@ from ..document import Block, Document, Paragraph, Table, make_table
 from ..errors import TextmineError
 from ..textutil import PARA_START, clean_line, is_page_number, tighten
 from .limits import MAX_PDF_PAGES, check_pdf_streams
+from .pdf_ocr import ScanReader, needs_ocr
 
 
 def is_heading_like(text: str) -> bool:
@@ -193,14 +194,17 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
         raise TextmineError(f"PDF has {n_pages} pages, over the {MAX_PDF_PAGES}-page limit", source)
     pages: list[list[tuple[float, object]]] = []
     plumber = None
+    scan = ScanReader(source)
     try:
         for i in range(n_pages):
             page = pdf[i]
             textpage = page.get_textpage()
             try:
                 text = textpage.get_text_range()
-                items = _pdfium_page_items(page, textpage, i + 1) if _needs_tables(page, text) else \
-                    _pdfium_lines(page, textpage, i + 1, [])
+                items = scan.read(page, i + 1, text) if needs_ocr(page, text) else None
+                if items is None:  # a text page, or no OCR engine: the text layer, whatever it holds
+                    items = _pdfium_page_items(page, textpage, i + 1) if _needs_tables(page, text) else \
+                        _pdfium_lines(page, textpage, i + 1, [])
             finally:
                 textpage.close()
                 page.close()
@@ -228,7 +232,7 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
                 pass
         pdf.close()
     if not any(isinstance(it, _Line) or isinstance(it, Table) for items in pages for _, it in items):
-        raise TextmineError("PDF has no text layer (a scan?); OCR it first", source)
+        raise TextmineError(scan.empty_reason(), source)
     running = _running_lines(pages)
     lines_and_tables: list[object] = []
     for items in pages:
@@ -237,7 +241,9 @@ def parse_pdf(data: bytes, source: str | None = None) -> Document:
                 if is_page_number(it.text) or re.sub(r"\d+", "#", it.text) in running:
                     continue
             lines_and_tables.append(it)
-    return Document(_paragraphs(lines_and_tables), source=source, format="pdf")
+    doc = Document(_paragraphs(lines_and_tables), source=source, format="pdf")
+    scan.annotate(doc)
+    return doc
 
 
 def _paragraphs(items: list[object]) -> list[Block]:
