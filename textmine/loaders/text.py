@@ -107,9 +107,18 @@ def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Docum
 
 RUNON_CHARS = 400
 _RUNON_BREAK = re.compile(r"(?<=[。！？；!?])[ \u3000]+(?=\S)|[ \u3000]+(?=(?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）]|"
-                          r"[一二三四五六七八九十]是))|(?<=[^\d\s])[ \u3000]+(?=\d{1,2}[、．.](?!\d))")
+                          r"[一二三四五六七八九十]是))|(?<=[^\d\s])[ \u3000]+(?=\d{1,2}[、．.](?!\d))"
+                          # a page with no spaces at all: a (sub)heading right after a sentence end
+                          r"|(?<=[。！？!?])(?=[（(](?:[一二三四五六七八九十]{1,2}|\d{1,2})[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}[、．.](?!\d))")
 # (a number after a number is a table cell, "0 02.其他…", not an enumerator)
-_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*[^\s\d。，；：:,;！？]{2,30})[ \u3000]+(?=\S)")
+_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*[^\s\d。，；：:,;！？]{2,30})[ \u3000]+(?=\S)"
+                            r"(?!\S[ \u3000]\S[ \u3000])")  # not inside a letter-spaced label: "附表指 标 名 称"
+
+
+# ... and one glued to its body with no space at all (``（一）上年度问题整改情况1.召开…``, ``（三）改进措施一是…``):
+# the longest stretch before any punctuation that ends in a heading word.
+_GLUED_SUBHEAD = re.compile(r"^([（(](?:[一二三四五六七八九十]{1,2}|\d{1,2})[)）][^\s\d。，,；;：:！？!?（(“\"]{1,22}"
+                            r"(?:情况|问题|不足|措施|举措|打算|计划|思路))(?=[^\s。，,；;：:！？!?）)])")
 
 
 def split_runon(line: str) -> list[str]:
@@ -117,7 +126,7 @@ def split_runon(line: str) -> list[str]:
     space, and a short numbered heading set off from its body by a space (``一、 概述 按照…``)."""
     out: list[str] = []
     for piece in _RUNON_BREAK.split(line):
-        m = _RUNIN_HEADING.match(piece)
+        m = _RUNIN_HEADING.match(piece) or _GLUED_SUBHEAD.match(piece)
         if m:
             out += [m.group(1), "", piece[m.end():]]
         else:
