@@ -50,6 +50,10 @@ VARIANTS = {
     "one-line-spaced-cells": lambda r: one_line(pieces(r), " ", "spaced"),
     "one-line-glued": lambda r: one_line(pieces(r), "", "glued"),
     "inline-run-in": lambda r: inline_headings(pieces(r), "runin", r.meta.get("agency") or "", "2024年1月5日"),
+    "inline-run-in-odd-numbers": lambda r: inline_headings(pieces(r), "runin-odd", r.meta.get("agency") or "",
+                                                           "2024年1月5日"),
+    "crawler-inline-run-in": lambda r: crawler_dump(inline_headings(pieces(r), "runin", r.meta.get("agency") or "",
+                                                                    "2024年1月5日"), *_facts(r), style=2),
     "inline-odd-numbers": lambda r: inline_headings(pieces(r), "odd", r.meta.get("agency") or "", "2024年1月5日"),
 }
 

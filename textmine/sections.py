@@ -205,7 +205,7 @@ _SIGNATURE = re.compile(
     r"\s*[一二三四五六七八九十]{1,3}\s*日)(?P<rest>\s*(?:[（(][^）)]{0,80}[）)])?\s*)$")
 
 
-_BARE_MARK = re.compile(r"(?<=[。；！？])([一二三四五六七八九十])(?=[\u4e00-\u9fff])(?![是要则])")
+_BARE_MARK = re.compile(r"(?:(?<=[。；！？])|^)([一二三四五六七八九十])(?=[\u4e00-\u9fff])(?![是要则])")
 
 # A part numbered in Arabic digits ("5、存在的主要问题…") glued into a line: after a break or right after
 # the digit run of a flattened table (the single digit before 、 is the number, not a cell).

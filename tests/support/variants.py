@@ -136,8 +136,8 @@ def _renumber(title: str, style: str) -> str:
 
 
 def inline_headings(ps: list[Piece], mode: str = "runin", agency: str = "", date: str = "") -> str:
-    """Headings run into their first sentence (``runin``: ``一、总体情况2023年，本局…``) or numbered
-    oddly on lines of their own (``odd``: ``一 总体情况``, ``二．…``); the signature is glued to the
+    """Headings run into their first sentence (``runin``: ``一、总体情况2023年，本局…``), numbered
+    oddly on lines of their own (``odd``: ``一 总体情况``, ``二．…``) or both (``runin-odd``); the signature is glued to the
     last sentence (``…工作。 某某局 2024年1月5日``) and a contact line follows it."""
     lines: list[str] = []
     pending: str | None = None
@@ -148,6 +148,8 @@ def inline_headings(ps: list[Piece], mode: str = "runin", agency: str = "", date
         if p.kind == "heading":
             if mode == "runin":
                 pending = p.text
+            elif mode == "runin-odd":
+                pending = _renumber(p.text, ("space", "fullstop", "dot")[n_head % 3])
             else:
                 style = ("space", "fullstop", "dot")[n_head % 3]
                 lines.append(_renumber(p.text, style))
