@@ -103,7 +103,10 @@ def test_variant_same_record(name: str, variant: str, tmp_path: Path) -> None:
     want, have = _cells(clean.tables), _cells(got.tables)
     ambiguous = [f["where"] for f in got.validation if f.get("rule") == "table"]
     for cell, value in want.items():
-        if cell in have:
+        if "spaced-cells" in variant or variant in ("crawler", "inline-run-in", "inline-odd-numbers"):
+            # cells kept apart (spaces or a Word-export grid): nothing is ambiguous, every cell is read
+            assert have.get(cell) == value, f"table cell {cell}"
+        elif cell in have:
             assert have[cell] == value, f"table cell {cell}"
         else:
             assert any(cell == w or cell.startswith(w + ".") for w in ambiguous), f"table cell {cell} lost"
