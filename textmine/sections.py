@@ -198,14 +198,19 @@ _INLINE_MARK = re.compile(r"(?<![一二三四五六七八九十])([一二三四�
 # Where a glued heading title ends: at a break, or right after its first title word.
 _TITLE_STOP = re.compile(r"[\s\d。，,；;：:（(！？!?“”\"<《]")
 _TITLE_END = re.compile(r"情况|事项|措施|举措|思路|打算|概述|概况|附表|统计表")
-_BOUNDARY = set("。；;：:！？!?）)」”\"》 \u3000") | set("0123456789")
+_BOUNDARY = set("。；;：:！？!?）)」”\"》 \u3000") | set("0123456789") | set("０１２３４５６７８９")  # cells: ASCII or full-width
 _SIGNATURE = re.compile(
     r"(?:^|(?<=[\s。）)A-Za-z.]))(?P<org>[\u4e00-\u9fff（）()]{3,40}?(?:局|委|委员会|办|办公室|政府|厅|部|院|署|街道|镇|乡|中心|处|管委会))?"
     r"\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇零○一]{4}\s*年\s*[元一二三四五六七八九十]{1,3}\s*月"
     r"\s*[一二三四五六七八九十]{1,3}\s*日)(?P<rest>\s*(?:[（(][^）)]{0,80}[）)])?\s*)$")
 
 
-_BARE_MARK = re.compile(r"(?<=[。；！？])([一二三四五六七八九十])(?=[\u4e00-\u9fff])(?![是要则])")
+_BARE_MARK = re.compile(r"(?:(?<=[。；！？])|^)([一二三四五六七八九十])(?=[\u4e00-\u9fff])(?![是要则])")
+
+# A part numbered in Arabic digits ("5、存在的主要问题…") glued into a line: after a break or right after
+# the digit run of a flattened table (the single digit before 、 is the number, not a cell).
+_ARABIC_MARK = re.compile(r"(?:(?<=[\s。；！？）)\d])|^)(\d)\s*[、．.](?!\d)\s*")
+
 
 def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
     """The section-heading title that opens ``rest`` (text right after a glued ``一、``), with its score."""
@@ -257,6 +262,10 @@ def _split_paragraph(text: str) -> list[str]:
         found = _inline_title(text[m.end():], m.group(1) + "、")
         if found and found[1] >= 9:
             cuts.append((m.start(), m.end() + len(found[0])))
+    for m in _ARABIC_MARK.finditer(text):  # "…尚未审结总计1100 5、政府信息公开工作存在的主要问题…"
+        found = _inline_title(text[m.end():], m.group(1) + "、")
+        if found and found[1] >= 12:  # a part number only with its own section's number and title
+            cuts.append((m.start(1), m.end() + len(found[0])))
     back_start = _rules()["back_start"]
     for m in ([] if back_start.match(text) else back_start.finditer(text)):
         if m.start() > 0 and (text[m.start() - 1] in _BOUNDARY or text[m.start() - 1] == "日"):
@@ -500,6 +509,8 @@ def _split_part_one(front: list[Block]) -> tuple[list[Block], int | None]:
     for i, b in enumerate(out):
         if isinstance(b, Paragraph):
             m = re.search(r"(?<=[。）)])\s*一\s*、", b.text)
+            if i > 0 and re.match(r"\s*一\s*、", b.text) and not m:  # the run-on line was already cut there
+                return out, i
             if m and m.start() > 0:
                 out[i:i + 1] = [Paragraph(b.text[: m.start()].strip(), b.page),
                                 Paragraph(b.text[m.start():].strip(), b.page)]

@@ -69,6 +69,9 @@ PARA_START = re.compile(
 )
 
 
+_SENTENCE_END = ("。", "！", "？", "；", "!", "?")
+
+
 def wrap_width(lines: list[str]) -> int | None:
     """The common full-line width of hard-wrapped text, or None when lines are not hard-wrapped.
 
@@ -78,8 +81,12 @@ def wrap_width(lines: list[str]) -> int | None:
     if len(long) < 3:
         return None
     full = long[int(len(long) * 0.9) - 1]
-    near = sum(1 for w in long if w >= full - 4)
-    if full > 130 or near < max(5, 0.3 * len(long)):
+    near = [x for x in lines if display_width(x) >= max(20, full - 4)]
+    if full > 130 or len(near) < max(5, 0.3 * len(long)):
+        return None
+    # A wrapped line breaks mid-sentence; lines of similar width that mostly end a sentence are
+    # whole paragraphs of a short document, not a hard wrap.
+    if sum(1 for x in near if x.rstrip().endswith(_SENTENCE_END)) > 0.6 * len(near):
         return None
     return full
 

@@ -90,8 +90,13 @@ def strip_chrome(body: str) -> str:
         body = head + body[rules.lead_chars:]
     cut = max(0, len(body) - rules.tail_chars)
     tail = body[cut:]
-    for p in rules.tail:
-        tail = p.sub(" ", tail)
+    # Repeat until nothing changes: each removal can bare another end-anchored item
+    # (``附件下载 【打印】【关闭】`` ends with 附件下载 only once the buttons are gone).
+    prev = None
+    while prev != tail:
+        prev = tail
+        for p in rules.tail:
+            tail = p.sub(" ", tail).rstrip()
     return (body[:cut] + tail).strip()
 
 

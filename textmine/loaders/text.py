@@ -107,9 +107,36 @@ def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Docum
 
 RUNON_CHARS = 400
 _RUNON_BREAK = re.compile(r"(?<=[。！？；!?])[ \u3000]+(?=\S)|[ \u3000]+(?=(?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）]|"
-                          r"[一二三四五六七八九十]是))|(?<=[^\d\s])[ \u3000]+(?=\d{1,2}[、．.](?!\d))")
+                          r"[一二三四五六七八九十]是))|(?<=[^\d\s])[ \u3000]+(?=\d{1,2}[、．.](?!\d))"
+                          # a page with no spaces at all: a (sub)heading right after a sentence end
+                          r"|(?<=[。！？!?])(?=[（(](?:[一二三四五六七八九十]{1,2}|\d{1,2})[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}[、．.](?!\d))"
+                          # ... or a heading's last word before a sub-heading ("…改进情况（一）2021年度…")
+                          r"|(?<=情况|问题|措施|事项|概述)(?=[（(][一二三四五六七八九十]{1,2}[)）])")
 # (a number after a number is a table cell, "0 02.其他…", not an enumerator)
-_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*[^\s\d。，；：:,;！？]{2,30})[ \u3000]+(?=\S)")
+_RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*(?:(?:19|20)\d{2}年)?[^\s\d。，；：:,;！？]{2,30})[ \u3000]+(?=\S)"
+                            r"(?!\S[ \u3000]\S[ \u3000])")  # not inside a letter-spaced label: "附表指 标 名 称"
+
+
+# ... and one glued to its body with no space at all (``（一）上年度问题整改情况1.召开…``, ``（三）改进措施一是…``):
+# its title is the stretch before punctuation or an enumerator, up to its last heading word in 16 chars.
+_SUBHEAD_RUN = re.compile(r"^[（(](?:[一二三四五六七八九十]{1,2}|\d{1,2})[)）]"
+                          r"(?:[^\s\d。，,；;：:！？!?（(“\"]|\d(?!\d*[、．.]))+")
+_SUBHEAD_WORD = re.compile(r"情况|问题|不足|措施|举措|打算|计划|思路")
+
+
+def _glued_subhead(piece: str) -> int | None:
+    """Where the title of a paren sub-heading glued to its body ends, or None."""
+    m = _SUBHEAD_RUN.match(piece)
+    if not m:
+        return None
+    open_end = piece.index("）") + 1 if "）" in piece[:5] else piece.index(")") + 1
+    words = [w for w in _SUBHEAD_WORD.finditer(piece, open_end, min(m.end(), open_end + 16))]
+    if not words:
+        return None
+    end = words[-1].end()
+    if end >= len(piece) or piece[end] in "。，,；;：:！？!?）) \u3000":
+        return None  # alone on its line, or set off by punctuation already
+    return end
 
 
 def split_runon(line: str) -> list[str]:
@@ -118,8 +145,11 @@ def split_runon(line: str) -> list[str]:
     out: list[str] = []
     for piece in _RUNON_BREAK.split(line):
         m = _RUNIN_HEADING.match(piece)
+        glued = None if m else _glued_subhead(piece)
         if m:
             out += [m.group(1), "", piece[m.end():]]
+        elif glued:
+            out += [piece[:glued], "", piece[glued:]]
         else:
             out.append(piece)
         out.append("")
