@@ -54,10 +54,11 @@ def test_rows_follow_the_contract(data: dict[str, list[dict]], name: str) -> Non
         where = f"{name}.jsonl line {n}"
         assert set(row) == {"text", "role", "themes"}, where
         assert isinstance(row["text"], str) and row["text"] == row["text"].strip(), where
-        assert 10 <= len(row["text"]) <= 130, where
+        # real statements run to ~200 characters when a titled item carries several clauses
+        assert 10 <= len(row["text"]) <= 200, where
         assert row["role"] in ROLES, where
         themes = row["themes"]
-        assert isinstance(themes, list) and 1 <= len(themes) <= 3, where
+        assert isinstance(themes, list) and 1 <= len(themes) <= 4, where
         assert len(set(themes)) == len(themes), where
         assert set(themes) <= set(THEMES) | {"other"}, where
         assert themes == ["other"] or "other" not in themes, f"{where}: 'other' must stand alone"
@@ -91,21 +92,23 @@ def test_every_theme_has_every_role(data: dict[str, list[dict]], name: str) -> N
             by_theme[t][row["role"]] += 1
     for theme, roles in by_theme.items():
         total = sum(roles.values())
-        # roughly 45 / 40 / 15 %: each role must carry a real share of every theme, not a token line
+        # real section 5 is ~47 / 51 / 2 % (problem / measure / rectification); the older team lines carry
+        # more rectifications. Each role must still carry a real share of every theme, not a token line.
         assert roles["problem"] >= 0.3 * total, (name, theme, roles)
         assert roles["measure"] >= 0.25 * total, (name, theme, roles)
-        assert roles["rectification"] >= 0.08 * total, (name, theme, roles)
+        assert roles["rectification"] >= 0.02 * total, (name, theme, roles)
 
 
 @pytest.mark.parametrize("name", list(MINIMUMS))
 def test_overall_role_and_multilabel_shares(data: dict[str, list[dict]], name: str) -> None:
     rows = data[name]
     roles = Counter(row["role"] for row in rows)
-    assert 0.38 <= roles["problem"] / len(rows) <= 0.52
-    assert 0.32 <= roles["measure"] / len(rows) <= 0.46
-    assert 0.10 <= roles["rectification"] / len(rows) <= 0.20
+    assert 0.38 <= roles["problem"] / len(rows) <= 0.55
+    assert 0.35 <= roles["measure"] / len(rows) <= 0.55
+    assert 0.03 <= roles["rectification"] / len(rows) <= 0.20
+    # real statements carry 1.47 themes on average, many with 3-4 (issue #14)
     multi = sum(len(row["themes"]) > 1 for row in rows) / len(rows)
-    assert 0.25 <= multi <= 0.35, f"{name}: multi-label share {multi:.0%}"
+    assert 0.25 <= multi <= 0.65, f"{name}: multi-label share {multi:.0%}"
 
 
 @pytest.mark.parametrize("name", list(MINIMUMS))
