@@ -78,6 +78,16 @@ def test_parse_raw_text_from_stdin():
     assert list(rec["sections"]) == ["overview", "proactive", "requests", "appeals", "problems", "other"]
 
 
+def test_stats_of_the_bundled_sample_corpus():
+    """`textmine stats` with no folder: the 16 fictional sample reports of corpus/ (tools/sample_corpus/)."""
+    p = run("stats", "--no-store", "--json")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    assert s["documents"] == 16 and s["agencies"] == 4 and s["failed"] == []
+    assert s["years"] == {"2018": 1, "2020": 1, "2021": 3, "2022": 4, "2023": 4, "2024": 3}
+    assert s["formats"] == {"docx": 4, "html": 4, "pdf": 4, "txt": 4}
+
+
 @needs_shared
 def test_parse_json_record_of_the_seed():
     p = run("parse", str(SEED), "--json")

@@ -9,7 +9,7 @@ from textmine.frames import build_frames
 from textmine.report import load_report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-FILES = [CORPUS / "changle-natural-resources-2023.txt", CORPUS / "wuhu-city-gov-2024.txt"]
+FILES = [CORPUS / "feixi-agriculture-2022.txt", CORPUS / "wuhu-city-gov-2024.txt"]
 
 
 def test_statement_themes_is_the_long_form_of_the_statements_themes() -> None:
@@ -32,6 +32,7 @@ def test_report_to_frames_is_a_corpus_of_one() -> None:
         assert frames[name].equals(getattr(one, name)), name
     assert frames["table_requests"].equals(one.table("requests"))
     assert len(frames["documents"]) == 1
+    assert frames["findings"]["rule"].tolist() == ["R5"]  # section 1 says 9 requests were received, table 3 says 8
 
 
 def test_build_frames_picks_frames_and_leaves_cross_year_out_when_asked() -> None:

@@ -37,7 +37,7 @@ def local(sample, tmp_path_factory):
 
 def test_local_ingest_matches_the_in_memory_corpus(sample, local):
     res, out = local
-    assert res["reports"] == 17 and res["parsed"] == 17 and res["failed"] == []
+    assert res["reports"] == 16 and res["parsed"] == 16 and res["failed"] == []
     corpus = Corpus.from_dir(sample, store=False, workers=1, progress=False)
     docs = pd.read_parquet(out / "pq" / "documents")
     assert sorted(docs["agency_id"]) == sorted(corpus.documents["agency_id"])
@@ -50,21 +50,21 @@ def test_local_ingest_matches_the_in_memory_corpus(sample, local):
     import duckdb
 
     con = duckdb.connect(str(out / "s.duckdb"), read_only=True)
-    assert con.execute("select count(*) from documents").fetchone()[0] == 17
+    assert con.execute("select count(*) from documents").fetchone()[0] == 16
     con.close()
 
 
 def test_rerun_parses_nothing(sample, local):
     _, out = local
     res = ingest(sample, store=out / "s.duckdb", workers=1, progress=False)
-    assert res["parsed"] == 0 and res["cached"] == 17 and res["reports"] == 17
+    assert res["parsed"] == 0 and res["cached"] == 16 and res["reports"] == 16
 
 
 def test_dask_engine_gives_the_same_frames(sample, local, tmp_path):
     pytest.importorskip("dask.distributed")
     _, out = local
     res = ingest(sample, store=tmp_path / "d.duckdb", parquet=tmp_path / "pq", engine="dask", workers=2)
-    assert res["reports"] == 17 and res["engine"] == "dask"
+    assert res["reports"] == 16 and res["engine"] == "dask"
     for name in ("documents", "sections", "statements", "findings", "tables"):
         a = _norm(pd.read_parquet(out / "pq" / name))
         b = _norm(pd.read_parquet(tmp_path / "pq" / name))

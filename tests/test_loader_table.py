@@ -12,7 +12,7 @@ from textmine.loaders import LOADERS, Loader, limits, load_document, register_lo
 from textmine.loaders.text import parse_text
 from textmine.report import load_report
 
-SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "changle-natural-resources-2023.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "wuhu-city-gov-2024.txt"
 
 
 @pytest.fixture
@@ -33,13 +33,13 @@ def test_a_loader_is_one_table_entry(restore_loaders, tmp_path: Path) -> None:
 
     register_loader(Loader("toy", (".toy",), load_toy, "MAX_TEXT_MB"))
     text = SAMPLE.read_text(encoding="utf-8")
-    toy = tmp_path / "reports" / "changle.toy"
+    toy = tmp_path / "reports" / "wuhu.toy"
     toy.parent.mkdir()
     toy.write_text("\n".join(reversed(text.splitlines())), encoding="utf-8")
     assert load_document(toy).format == "toy"
     corpus = Corpus.from_dir(toy.parent, store=False, workers=1, progress=False)
     assert corpus.documents["format"].tolist() == ["toy"]
-    assert corpus.documents["agency"].tolist() == [load_report(SAMPLE, themes=False).meta["agency"]]
+    assert corpus.documents["agency"].tolist() == [load_report(SAMPLE, themes=False).meta["agency"]] == ["芜湖市人民政府"]
 
 
 def test_an_ocr_step_can_take_a_pdf_without_text_layer(restore_loaders) -> None:

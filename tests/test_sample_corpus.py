@@ -73,6 +73,15 @@ def test_corpus_covers_the_brief() -> None:
         assert (CORPUS / f["file"]).is_file(), f["file"]
 
 
+def test_corpus_holds_only_the_generated_reports() -> None:
+    """corpus/ is the team's fictional sample reports and nothing else: no third-party report (the seed and the
+    real reports are read from ../shared at test time, never copied here)."""
+    from textmine.batch import find_reports
+
+    assert sorted(p.name for p in find_reports(CORPUS)) == sorted(FILES)
+    assert len(FILES) == 16
+
+
 def _generator():
     spec = importlib.util.spec_from_file_location("corpus_generate", GENERATOR)
     mod = importlib.util.module_from_spec(spec)

@@ -3,7 +3,7 @@
 
     python tools/sample_corpus/generate.py
 
-It writes into corpus/ (which holds data only) and tests/fixtures/.
+It writes into corpus/ (which holds data and a README only) and tests/fixtures/.
 
 Sixteen short annual reports (政府信息公开工作年度报告) of four agencies at four levels, written by the
 team in their own words: real place names (the gazetteer needs them), fictional content. They exist so
