@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from textmine.document import Paragraph
-from textmine.flat_tables import flat_appeals, flat_proactive, flat_requests, split_cells
 from textmine.tables import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
@@ -27,6 +26,7 @@ from textmine.tables import (
     _labels,
     parse_tables,
 )
+from textmine.tables.flat import flat_appeals, flat_proactive, flat_requests, split_cells
 
 REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "real-dev"
 LABEL = {r["key"]: r["labels"][0] for r in _labels()["requests"]["rows"]}

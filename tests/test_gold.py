@@ -142,7 +142,8 @@ def test_calibrated_tagger_decides_by_rules_or_model() -> None:
 
 @pytest.mark.skipif(not REAL_GOLD.is_dir(), reason="../shared/real-dev/gold is not there")
 def test_real_dev_theme_f1_grouped_and_end_to_end() -> None:
-    from textmine.themes.calibration import CalibratedThemes, cross_validate, gold_units
+    from textmine.gold import gold_units
+    from textmine.themes.calibration import CalibratedThemes, cross_validate
 
     units = gold_units(REAL_GOLD)
     groups = units["doc"].str.extract(r"^[^_]+_[^-]+-([a-z]+)")[0]

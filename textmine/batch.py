@@ -248,7 +248,8 @@ def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: flo
         except (ImportError, ValueError, OSError):
             pass
     for mod in ("textmine.report", "textmine.meta", "textmine.tables", "textmine.validate",
-                "textmine.statements", "textmine.themes.stage", "textmine.themes.estimator"):
+                "textmine.statements", "textmine.themes.stage", "textmine.themes.estimator",
+                "textmine.themes.calibration", "textmine.tables.flat"):
         try:  # import time is not the first file's: the watchdog clock starts after this
             importlib.import_module(mod)
         except Exception:

@@ -8,10 +8,6 @@ columns appears in both). Page numbers, running headers and site chrome are gone
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .script import OriginalText
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,7 @@ class Document:
     # Page-level facts a loader found outside the body (HTML <title>, 发布机构/公开日期 tables, ...).
     extra: dict[str, str] = field(default_factory=dict)
     # The printed text when load converted the blocks (traditional script, pinyin): textmine.script.
-    original: OriginalText | None = None
+    original: object | None = None  # a textmine.script.OriginalText (not imported: script imports this)
     # What a loader could read but not trust (OCR cells of low confidence, skipped pages): rule findings
     # that the report adds to its validation list.
     findings: list[dict] = field(default_factory=list)

@@ -367,3 +367,53 @@ def compare_gold(path: str | os.PathLike, sources: Sequence[str], *, n_boot: int
                  seed: int = 0) -> dict[str, GoldReport]:
     """``evaluate_gold`` once per theme source, on the same parses of the same reports."""
     return {name: evaluate_gold(path, model=theme_source(name), n_boot=n_boot, seed=seed) for name in sources}
+
+
+# --------------------------------------------------------------------------------------------------
+# Calibrating the shipped theme thresholds on a gold folder
+
+
+def gold_units(gold_dir: str | os.PathLike) -> pd.DataFrame:
+    """The pipeline's statement text for every matched gold statement of a gold folder, with its labels."""
+    from .report import load_report
+
+    rows = []
+    for d in read_gold_folder(gold_dir):
+        statements = list(load_report(d.path, themes=False).statements)
+        for m in match_statements(d.statements, statements, d.name):
+            if m.pred_text is not None:
+                rows.append({"doc": d.name, "text": m.pred_text, "themes": m.themes, "optional": m.optional,
+                             "template": d.meta.get("template")})
+    return pd.DataFrame(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m textmine.gold",
+                                 description="Fit the per-theme thresholds on a gold folder and report "
+                                             "agency-grouped cross-validation.")
+    ap.add_argument("gold", help="folder of gold files (the format of shared/real-dev/gold)")
+    ap.add_argument("-o", "--out", help="write the thresholds here (JSON)")
+    ap.add_argument("--group", default=r"^[^_]+_[^-]+-([a-z]+)",
+                    help="regex whose first group, applied to a gold file name, names its agency")
+    args = ap.parse_args(argv)
+    import re
+
+    from .themes.calibration import CalibratedThemes, cross_validate
+
+    units = gold_units(args.gold)
+    groups = [(re.match(args.group, d) or re.match("(.*)", d)).group(1) for d in units["doc"]]
+    model = CalibratedThemes()
+    cv = cross_validate(model, units["text"], units["themes"], units["optional"], groups)
+    model.fit(units["text"], units["themes"], units["optional"])
+    summary = {k: {m: round(v, 4) for m, v in cv[k].items()} for k in ("grouped_cv", "uncalibrated")}
+    summary.update(statements=len(units), groups=len(set(groups)))
+    print(json.dumps(summary, ensure_ascii=False))
+    if args.out:
+        model.save(args.out, fitted_on="/".join(os.path.abspath(args.gold).split(os.sep)[-2:]), **summary)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ from collections import Counter
 from .document import Document, Paragraph
 from .gazetteer import region_of
 from .sections import Segmentation
+from .textutil import cn_digits, cn_number
 
 _TITLE = re.compile(r"(?:政府信息(?:工作)?公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
 _YEAR = r"((?:19|20)\d{2})\s*年度?"
@@ -19,24 +20,9 @@ _PREAMBLE_AGENCY = re.compile(
 )
 _PERIOD = re.compile(r"(?:统计|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9}
-_CN_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([元一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ORG_END = re.compile(r"(?:人民政府(?:办公室|办公厅)?|政府|局|委员会|委|办公室|办公厅|办|厅|部|院|署|中心|街道办事处|"
                       r"街道|镇|乡|管委会|管理委员会|公司|会|所|处)$")
-
-
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGIT[s[1]]
-    if s.endswith("十"):
-        return _CN_DIGIT[s[0]] * 10
-    if "十" in s:
-        a, b = s.split("十")
-        return _CN_DIGIT[a] * 10 + _CN_DIGIT[b]
-    return _CN_DIGIT[s]
 
 
 def parse_date(text: str) -> str | None:
@@ -47,8 +33,8 @@ def parse_date(text: str) -> str | None:
         if 1 <= mo <= 12 and 1 <= d <= 31:
             out = f"{y:04d}-{mo:02d}-{d:02d}"
     for m in _CN_DATE.finditer(text):
-        y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
-        mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
+        y = cn_digits(m.group(1))
+        mo, d = cn_number(m.group(2)), cn_number(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:
             out = f"{y:04d}-{mo:02d}-{d:02d}"
     return out

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from .document import Block, Document, Paragraph, Table
 from .resources import load_yaml
+from .textutil import cn_number
 
-_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NUMBERING = re.compile(
     r"^\s*(?:"
     r"(?P<cn>[一二三四五六七八九十]{1,3})\s*(?:[、.．，,:：]\s*|\s+)"
@@ -36,17 +36,6 @@ _CONTACT_LINE = re.compile(r"^\s*[（(]?\s*(?:联系人|联系电话|联系方�
 _ORG_SUFFIX = re.compile(r"(?:局|委|委员会|办|办公室|政府|厅|部|院|署|街道|镇|乡|中心|处|会|所|管委会|管理委员会)$")
 
 
-def _cn_number(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN.get(s[1:], 0)
-    if "十" in s:
-        a, b = s.split("十", 1)
-        return _CN.get(a, 0) * 10 + (_CN.get(b, 0) if b else 0)
-    return _CN.get(s, 0)
-
-
 @dataclass(frozen=True)
 class Numbering:
     number: int | None
@@ -62,7 +51,7 @@ def split_numbering(text: str) -> Numbering:
     for group, style in (("cn", "cn"), ("ar", "arabic"), ("pcn", "paren_cn"), ("par", "paren_ar"), ("ord", "ordinal")):
         val = m.group(group)
         if val:
-            num = int(val) if val.isdigit() else _cn_number(val)
+            num = int(val) if val.isdigit() else cn_number(val)
             return Numbering(num, style, rest)
     return Numbering(None, "none", text.strip())
 

@@ -17,6 +17,29 @@ _CJK_CJK_GAP = re.compile(rf"(?<=[{CJK}，。、：；）])\s+(?=[{CJK}（《“
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/／共]\s*\d{1,3}\s*页?)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
 
 
+# Chinese numerals: one parser for heading numbers, enumerators and dates.
+CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(s: str) -> int:
+    """A Chinese numeral from 0 to 99 (一, 十, 十二, 二十, 二十三; 元 as in 元月 is 1); 0 when it is none."""
+    s = s.strip()
+    if s == "元":
+        return 1
+    if "十" in s:
+        a, _, b = s.partition("十")
+        if (a and a not in CN_DIGITS) or (b and b not in CN_DIGITS):
+            return 0
+        return (CN_DIGITS[a] if a else 1) * 10 + (CN_DIGITS[b] if b else 0)
+    return CN_DIGITS.get(s, 0) if len(s) == 1 else 0
+
+
+def cn_digits(s: str) -> int:
+    """Digit by digit, as years are written (二〇二四 → 2024)."""
+    return int("".join(str(CN_DIGITS[c]) for c in s))
+
+
 def clean_line(s: str) -> str:
     """Drop invisible characters and Word artefacts; fold odd spaces; strip."""
     s = _WORD_ARTEFACT.sub("", s.translate(_INVISIBLE)).translate(_SPACES)

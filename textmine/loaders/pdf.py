@@ -11,12 +11,12 @@ import io
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from ..document import Block, Document, Paragraph, Table, make_table
 from ..errors import TextmineError
 from ..textutil import PARA_START, clean_line, is_page_number, tighten
 from .limits import MAX_PDF_PAGES, check_pdf_streams
+from .pdf_lines import Line as _Line  # shared with the OCR reader
 from .pdf_ocr import ScanReader, needs_ocr
 
 
@@ -24,15 +24,6 @@ def is_heading_like(text: str) -> bool:
     return bool(PARA_START.match(text))
 
 
-@dataclass
-class _Line:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    page: int
-    size: float
 
 
 def _inside(obj, boxes) -> bool:

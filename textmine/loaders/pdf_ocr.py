@@ -39,7 +39,7 @@ def _rows(boxes: list[Box], height: float) -> list[list[Box]]:
 
 
 def _lines(boxes: list[Box], height: float, pno: int) -> list[tuple[float, object]]:
-    from .pdf import _Line
+    from .pdf_lines import Line as _Line
 
     out: list[tuple[float, object]] = []
     for row in _rows(boxes, height):

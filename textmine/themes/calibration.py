@@ -13,7 +13,7 @@ would see: the thresholds are fitted on the other agencies' statements (leave-on
 
 The shipped thresholds (``data/themes/calibration.json``) come from ``shared/real-dev`` (57 reports,
 labeled by the codebook): only those numbers are kept, never the statements. Refit them with
-``python -m textmine.themes.calibration GOLD_DIR -o FILE``.
+``python -m textmine.gold GOLD_DIR -o FILE`` (textmine/gold.py).
 """
 
 from __future__ import annotations
@@ -216,48 +216,3 @@ def cross_validate(model: CalibratedThemes, texts: Sequence[str], y: Sequence[Se
 def shipped_calibrated() -> CalibratedThemes:
     """The tagger textmine uses by default: the shipped model, the codebook, the shipped thresholds."""
     return CalibratedThemes.load(data_path("themes/calibration.json"))
-
-
-def gold_units(gold_dir: str | os.PathLike) -> pd.DataFrame:
-    """The pipeline's statement text for every matched gold statement of a gold folder, with its labels."""
-    from ..gold import match_statements, read_gold_folder
-    from ..report import load_report
-
-    rows = []
-    for d in read_gold_folder(gold_dir):
-        statements = list(load_report(d.path, themes=False).statements)
-        for m in match_statements(d.statements, statements, d.name):
-            if m.pred_text is not None:
-                rows.append({"doc": d.name, "text": m.pred_text, "themes": m.themes, "optional": m.optional,
-                             "template": d.meta.get("template")})
-    return pd.DataFrame(rows)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m textmine.themes.calibration",
-                                 description="Fit the per-theme thresholds on a gold folder and report "
-                                             "agency-grouped cross-validation.")
-    ap.add_argument("gold", help="folder of gold files (the format of shared/real-dev/gold)")
-    ap.add_argument("-o", "--out", help="write the thresholds here (JSON)")
-    ap.add_argument("--group", default=r"^[^_]+_[^-]+-([a-z]+)",
-                    help="regex whose first group, applied to a gold file name, names its agency")
-    args = ap.parse_args(argv)
-    import re
-
-    units = gold_units(args.gold)
-    groups = [(re.match(args.group, d) or re.match("(.*)", d)).group(1) for d in units["doc"]]
-    model = CalibratedThemes()
-    cv = cross_validate(model, units["text"], units["themes"], units["optional"], groups)
-    model.fit(units["text"], units["themes"], units["optional"])
-    summary = {k: {m: round(v, 4) for m, v in cv[k].items()} for k in ("grouped_cv", "uncalibrated")}
-    summary.update(statements=len(units), groups=len(set(groups)))
-    print(json.dumps(summary, ensure_ascii=False))
-    if args.out:
-        model.save(args.out, fitted_on="/".join(os.path.abspath(args.gold).split(os.sep)[-2:]), **summary)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

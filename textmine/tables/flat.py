@@ -3,7 +3,7 @@
 Crawler text dumps and some web pages print a table row as its label followed by all its cells glued
 into one digit string (``（一）予以公开270020130`` holds 27 0 0 2 0 1 30), sometimes with stray spaces
 (``1400000 14``), the next row's enumerator glued on (``00000002.``), or a year of the following text
-(``20000022025年``). This module reads such text into the structures of ``textmine.tables``.
+(``20000022025年``). This module reads such text into the structures of the other ``textmine.tables`` modules.
 
 How a digit string becomes cells. A string is cut into the row's number of cells under the digit rule
 (a number of two or more digits never starts with 0; a space always separates two cells). Among the
@@ -26,9 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .document import Block, Paragraph
-from .tables import APPEAL_COLUMNS, APPEAL_GROUPS, REQUEST_COLUMNS, REQUEST_ROWS, _finding, _labels
-from .textutil import to_halfwidth
+from ..document import Block, Paragraph
+from ..textutil import to_halfwidth
+from .form import APPEAL_COLUMNS, APPEAL_GROUPS, REQUEST_COLUMNS, REQUEST_ROWS, _finding, _labels
 
 __all__ = ["flat_requests", "flat_appeals", "flat_proactive", "improve", "split_cells"]
 

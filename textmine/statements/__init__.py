@@ -28,15 +28,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import TextmineError
-from .resources import data_path
+from ..textutil import cn_number
+from .rules import ROLES, _load_rules, _Rules  # noqa: F401  (ROLES is public here too)
 
-ROLES = ("problem", "measure", "rectification")
-
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-_PLACEHOLDERS = {"<<cn>>": "[一二三四五六七八九十]{1,3}", "<<num>>": "[0-9０-９]{1,2}"}
-_YEAR_KEYS = ("<<year>>", "<<prev_year>>", "<<next_year>>")
 _TERMINATORS = "。！？；!?;"
 _CLOSERS = "”’」』）)\"'"
 _OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』"}
@@ -74,138 +69,6 @@ class Statement:
 
 
 # --------------------------------------------------------------------------------------------------
-# Rules
-
-
-@dataclass(frozen=True)
-class _Style:
-    name: str
-    pattern: re.Pattern[str]
-    after: str  # paragraph | sentence | clause
-
-
-@dataclass
-class _Rules:
-    page_para: re.Pattern[str]
-    page_inline: re.Pattern[str]
-    para_end: re.Pattern[str]
-    styles: list[_Style]
-    sequence_words: dict[str, int | str]
-    title_max: int
-    sub_number: re.Pattern[str]
-    sub_max: int
-    sub_rules: list[tuple[str | None, str]]  # pattern text; compiled per year
-    earlier_year_problem_role: str
-    later_year_role: str
-    colon_leadins: list[tuple[re.Pattern[str], str | None]]
-    sentence_leadins: list[tuple[re.Pattern[str], str | None]]
-    scope_break: re.Pattern[str]
-    turn_to_measures: re.Pattern[str]
-    neutral: list[re.Pattern[str]]
-    default_role: str
-    cues: dict[str, list[dict[str, Any]]]
-    link_min_shared: int
-    generic_words: frozenset[str]
-    _per_year: dict[int | None, dict[str, Any]] = field(default_factory=dict)
-
-    def for_year(self, year: int | None) -> dict[str, Any]:
-        """Sub-heading rules and role cues with the year placeholders filled in (cached per year)."""
-        if year not in self._per_year:
-            subs = []
-            for role, pat in self.sub_rules:
-                rx = _fill_year(pat, year)
-                if rx is not None:
-                    subs.append((role, rx))
-            cues: dict[str, list[tuple[str, Any, int]]] = {}
-            for role, items in self.cues.items():
-                compiled: list[tuple[str, Any, int]] = []
-                for item in items:
-                    if "token" in item:
-                        compiled.append(("token", str(item["token"]), int(item.get("w", 1))))
-                    else:
-                        rx = _fill_year(str(item["re"]), year)
-                        if rx is not None:
-                            compiled.append(("re", rx, int(item.get("w", 1))))
-                cues[role] = compiled
-            self._per_year[year] = {"subheadings": subs, "cues": cues}
-        return self._per_year[year]
-
-
-def _expand(pattern: str, fragments: dict[str, str] | None = None) -> str:
-    for key, val in {**_PLACEHOLDERS, **{f"<<{k}>>": v for k, v in (fragments or {}).items()}}.items():
-        pattern = pattern.replace(key, val)
-    return pattern
-
-
-def _fill_year(pattern: str, year: int | None) -> re.Pattern[str] | None:
-    if any(k in pattern for k in _YEAR_KEYS):
-        if year is None:
-            return None
-        pattern = (pattern.replace("<<prev_year>>", str(year - 1)).replace("<<next_year>>", str(year + 1))
-                   .replace("<<year>>", str(year)))
-    return re.compile(pattern)
-
-
-def _compile(cfg: dict[str, Any]) -> _Rules:
-    frags = {k: _expand(v) for k, v in cfg["subheading"].get("fragments", {}).items()}
-    styles = [_Style(s["name"], re.compile(_expand(s["pattern"])), s.get("after", "sentence"))
-              for s in cfg["enumeration"]]
-    for s in styles:
-        if "num" not in s.pattern.groupindex:
-            raise ValueError(f"enumeration style {s.name!r} has no (?P<num>…) group")
-    leadins = cfg["lead_in"]
-    cues = cfg["cues"]
-    unknown = set(cues) - set(ROLES)
-    if unknown:
-        raise ValueError(f"cues for unknown roles: {sorted(unknown)}")
-    return _Rules(
-        page_para=re.compile(cfg["page_number"]["paragraph"]),
-        page_inline=re.compile(cfg["page_number"]["inline"]),
-        para_end=re.compile(cfg["paragraph_end"]),
-        styles=styles,
-        sequence_words=dict(cfg.get("sequence_words", {})),
-        title_max=int(cfg.get("title_max_chars", 30)),
-        sub_number=re.compile(_expand(cfg["subheading"]["number"])),
-        sub_max=int(cfg["subheading"].get("max_chars", 40)),
-        sub_rules=[(r.get("role"), _expand(r["pattern"], frags)) for r in cfg["subheading"]["rules"]],
-        earlier_year_problem_role=cfg["subheading"].get("earlier_year_problem_role", "rectification"),
-        later_year_role=cfg["subheading"].get("later_year_role", "measure"),
-        colon_leadins=[(re.compile(_expand(r["pattern"])), r.get("role")) for r in leadins.get("colon", [])],
-        sentence_leadins=[(re.compile(_expand(r["pattern"])), r.get("role")) for r in leadins.get("sentence", [])],
-        scope_break=re.compile(cfg["scope_break"]),
-        turn_to_measures=re.compile(cfg["turn_to_measures"]),
-        neutral=[re.compile(p) for p in cfg.get("neutral", [])],
-        default_role=cfg.get("default_role", "problem"),
-        cues={role: list(items or []) for role, items in cues.items()},
-        link_min_shared=int(cfg.get("link_min_shared", 1)),
-        generic_words=frozenset(str(w) for w in cfg.get("link_generic_words", [])),
-    )
-
-
-@lru_cache(maxsize=8)
-def _load_rules_cached(path: str, mtime: float) -> _Rules:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            cfg = yaml.safe_load(fh)
-        return _compile(cfg)
-    except OSError as exc:
-        raise TextmineError(f"cannot read statement rules ({exc.strerror})", path) from None
-    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
-        raise TextmineError(f"bad statement rules file: {exc.__class__.__name__}: {exc}", path) from None
-
-
-def _load_rules(rules: str | Path | None) -> _Rules:
-    path = Path(rules) if rules is not None else data_path("statement_rules.yaml")
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        raise TextmineError("statement rules file not found", str(path)) from None
-    return _load_rules_cached(str(path), mtime)
-
-
-# --------------------------------------------------------------------------------------------------
 # Words (spaCy + jieba), lazily
 
 
@@ -236,15 +99,6 @@ class _Marker:
     text: str
 
 
-def _cn_int(s: str) -> int:
-    if s == "十":
-        return 10
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (_CN_DIGITS.get(a, 1) if a else 1) * 10 + (_CN_DIGITS.get(b, 0) if b else 0)
-    return _CN_DIGITS.get(s, 0)
-
-
 def _marker_number(style: str, raw: str, rules: _Rules) -> int | None:
     if style == "sequence" or raw in rules.sequence_words:
         val = rules.sequence_words.get(raw)
@@ -252,7 +106,7 @@ def _marker_number(style: str, raw: str, rules: _Rules) -> int | None:
     if raw in _CIRCLED:
         return _CIRCLED.index(raw) + 1
     raw = raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    return int(raw) if raw.isdigit() else _cn_int(raw)
+    return int(raw) if raw.isdigit() else cn_number(raw)
 
 
 def _prev_char(text: str, i: int) -> str:
@@ -703,20 +557,10 @@ def _strip_statement(text: str) -> str:
     return text.strip().rstrip("；;，,、 ").strip()
 
 
-def extract_statements(paragraphs: Sequence[str], *, year: int | None = None,
-                       rules: str | Path | None = None) -> list[Statement]:
-    """The statements of section 5, in document order.
-
-    ``paragraphs``: the body paragraphs of section 5 without its heading (for legacy reports with separate
-    problem and measure sections, both, the second heading line included). ``year``: the report year, so
-    that a sub-heading on last year's problems reads as rectification. ``rules``: another rules file in
-    the format of ``data/statement_rules.yaml``.
-    """
-    if isinstance(paragraphs, str):
-        paragraphs = paragraphs.splitlines()
-    r = _load_rules(rules)
+def _units(paragraphs: Sequence[str], r: _Rules, year: int | None) -> list[tuple[_Unit, str | None]]:
+    """Sub-headings, lead-ins, statements and paragraph ends, each with the sub-heading it sits under."""
     lists = _ListState()
-    units: list[tuple[_Unit, str | None]] = []  # with the sub-heading they sit under
+    units: list[tuple[_Unit, str | None]] = []
     subsection: str | None = None
     for para in _clean_paragraphs(paragraphs, r, year):
         sub = _subheading(para, r, year)
@@ -729,7 +573,22 @@ def extract_statements(paragraphs: Sequence[str], *, year: int | None = None,
                 continue
         units.extend((u, subsection) for u in _paragraph_units(para, r, lists, year))
         units.append((_Unit("para_end", ""), subsection))
+    return units
 
+
+def extract_statements(paragraphs: Sequence[str], *, year: int | None = None,
+                       rules: str | Path | None = None) -> list[Statement]:
+    """The statements of section 5, in document order.
+
+    ``paragraphs``: the body paragraphs of section 5 without its heading (for legacy reports with separate
+    problem and measure sections, both, the second heading line included). ``year``: the report year, so
+    that a sub-heading on last year's problems reads as rectification. ``rules``: another rules file in
+    the format of ``data/statement_rules.yaml``.
+    """
+    if isinstance(paragraphs, str):
+        paragraphs = paragraphs.splitlines()
+    r = _load_rules(rules)
+    units = _units(paragraphs, r, year)
     statements: list[Statement] = []
     list_ids: list[int | None] = []
     heading_role: str | None = None

@@ -1,0 +1,186 @@
+"""Table keys, label matching and cell numbers: what every reading of tables 2–4 shares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..findings import finding
+from ..resources import load_yaml
+from ..textutil import CJK, to_halfwidth
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+ANCHOR = 0.75  # label score for a row to be placed by its label alone
+MARGIN = 0.08  # ... and by this much ahead of the next-best row
+HINT = 0.5  # label score for a nearby label to decide where an unlabeled row goes
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict:
+    return load_yaml("table_labels.yaml")
+
+
+REQUEST_ROWS: list[str] = [r["key"] for r in _labels()["requests"]["rows"]]
+REQUEST_COLUMNS: list[str] = [c for c in _labels()["requests"]["columns"] if c != "subtotal"]
+# The 22 result rows whose sum is total_processed (rule R2).
+RESULT_ROWS: list[str] = REQUEST_ROWS[REQUEST_ROWS.index("granted"): REQUEST_ROWS.index("total_processed")]
+APPEAL_GROUPS: list[str] = list(_labels()["appeals"]["groups"])
+APPEAL_COLUMNS: list[str] = list(_labels()["appeals"]["columns"])
+
+
+@dataclass
+class TablesResult:
+    """The ``tables`` record (only tables that were found) and what could not be read with confidence."""
+
+    tables: dict = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Numbers
+
+_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_UNIT = re.compile(r"(?:万元|元|件|个|项|条|次)$")
+
+
+@lru_cache(maxsize=1)
+def _empty_cells() -> frozenset[str]:
+    return frozenset(_labels()["empty_cells"])
+
+
+def parse_number(text: str | None) -> int | float | None:
+    """The number in a cell: ``int`` when whole, else ``float``; 0 when empty-like; ``None`` for text."""
+    return _parse_number(text or "")
+
+
+@lru_cache(maxsize=1 << 16)  # cells repeat a lot ("0", "", labels): parse each distinct string once
+def _parse_number(text: str) -> int | float | None:
+    s = _SPACE.sub("", to_halfwidth(text)).replace("，", ",")
+    if s in _empty_cells():
+        return 0
+    s = _UNIT.sub("", s)
+    if not _NUMBER.fullmatch(s):
+        return None
+    s = s.replace(",", "")
+    return float(s) if "." in s else int(s)
+
+
+def _is_value(cell: str) -> bool:
+    return parse_number(cell) is not None
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _has_digit(cell: str) -> bool:
+    return any(ch.isdigit() for ch in to_halfwidth(cell))
+
+
+# Split numbers glued to text in PDF/Markdown text layers ("行政许可97", "情447 7 0").
+_COUNT_UNIT = re.compile(r"[件个项条次]$")  # "13件" in a text line is prose, not a table cell
+_GLUE_BEFORE = re.compile(r"(?<=[^\d\s.,，+-])(?=\d)")
+_GLUE_AFTER = re.compile(r"(?<=\d)(?=[^\d\s.,，%万元件个项条次])")
+
+
+def _segments(line: str) -> list[tuple[str, list[str]]]:
+    """A text line as alternating (text, number run) pieces: [(text_before, run), ..., (tail, [])].
+
+    A run is a maximal sequence of whitespace-separated numeric tokens; dashes count as empty cells
+    only inside a run that has a real number.
+    """
+    s = _GLUE_AFTER.sub(" ", _GLUE_BEFORE.sub(" ", to_halfwidth(line)))
+    out: list[tuple[str, list[str]]] = []
+    text: list[str] = []
+    run: list[str] = []
+    for tok in s.split():
+        if parse_number(tok) is not None and (run or _has_digit(tok)) and not _COUNT_UNIT.search(tok):
+            run.append(tok)
+            continue
+        if run:
+            out.append(("".join(text), _strip_dashes(run)))
+            text, run = [], []
+        text.append(tok)
+    out.append(("".join(text), _strip_dashes(run)))
+    return out
+
+
+def _strip_dashes(run: list[str]) -> list[str]:
+    while run and not _has_digit(run[-1]):
+        run = run[:-1]
+    return run
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Labels
+
+_MARKERS = re.compile(
+    r"[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．](?!\d)"
+)
+_NON_WORD = re.compile(rf"[^{CJK}A-Za-z]")
+
+
+@lru_cache(maxsize=4096)
+def norm_label(text: str) -> str:
+    """A label reduced to its words: no numbering, digits, punctuation or spaces."""
+    return _NON_WORD.sub("", _MARKERS.sub("", to_halfwidth(text)))
+
+
+def _lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence (bit-parallel, Hyyrö 2004)."""
+    if not a or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    full = (1 << len(b)) - 1
+    v = full
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - bin(v).count("1")
+
+
+def _score(label: str, variant: str) -> float:
+    """F2 of the common subsequence: covering the known label matters more than extra characters."""
+    common = _lcs(label, variant)
+    if not common:
+        return 0.0
+    p, r = common / len(label), common / len(variant)
+    return 5 * p * r / (4 * p + r)
+
+
+@lru_cache(maxsize=8192)
+def _match(table: str, label: str) -> tuple[tuple[str, float], ...]:
+    """Row keys of ``table`` ranked by how well the (normalised) label fits them, best first."""
+    if not label:
+        return ()
+    scored = []
+    for row in _labels()[table]["rows"]:
+        best = max(_score(label, norm_label(v)) for v in row["labels"])
+        if best > 0:
+            scored.append((row["key"], round(best, 4)))
+    scored.sort(key=lambda kv: -kv[1])
+    return tuple(scored)
+
+
+def _confident(ranked: Sequence[tuple[str, float]]) -> str | None:
+    if not ranked or ranked[0][1] < ANCHOR:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MARGIN:
+        return None
+    return ranked[0][0]
+
+
+def _finding(where: str, message: str, expected=None, found=None) -> dict:
+    return finding("table", where, message, expected, found, severity="warning")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Table 3 (requests)
+
+
