@@ -88,3 +88,15 @@ def test_corpus_rates() -> None:
     assert rep.parsed == rep.documents == len(FILES)
     assert rep.rates["stmt_found"] >= 0.95
     assert rep.rates["role"] >= 0.95
+
+
+@needs_shared
+@pytest.mark.parametrize("name", [f.name for f in FILES])
+def test_statement_spans_point_at_their_text(name: str) -> None:
+    _, rec, statements = _parsed(name)
+    text = rec["sections"].get("problems", {}).get("text", "")
+    located = [s for s in statements if s.span]
+    assert len(located) >= 0.9 * len(statements)
+    for s in located:
+        a, b = s.span
+        assert _norm(text[a:b]) == _norm(s.text)

@@ -111,6 +111,10 @@ def _add_statements(report: Report, *, themes: bool, classifier: Any) -> None:
     from .statements import extract_statements
 
     report.statements = extract_statements(_problem_paragraphs(report), year=report.meta.get("year"))
+    if "problems" in report.sections:
+        from .statements import locate
+
+        locate(report.statements, report.sections["problems"].text)
     original = report.document.original
     if original is not None:
         for st in report.statements:

@@ -58,11 +58,14 @@ class Statement:
     scores: dict[str, float] = field(default_factory=dict)
     # The text as printed when the report was converted on load (traditional script); else None.
     original_text: str | None = None
+    # [start, end) of the statement in its section's text (``Section.text``), when it could be found.
+    span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         if d["original_text"] is None:
             del d["original_text"]  # the record of a simplified report stays as it was
+        d["span"] = list(self.span) if self.span else None
         # The order of the JSON record in interface.md first, then the extra fields.
         first = ("id", "role", "text", "themes", "scores")
         return {**{k: d[k] for k in first}, **{k: v for k, v in d.items() if k not in first}}
@@ -644,3 +647,22 @@ def extract_statements(paragraphs: Sequence[str], *, year: int | None = None,
         list_ids.append(u.list_id)
     _link(statements, list_ids, r)
     return statements
+
+
+def locate(statements: Sequence[Statement], section_text: str) -> None:
+    """Set each statement's ``span`` in the section text, searching forward in document order.
+
+    Statements are cleaned (layout spaces out), so the search skips white space in the section text;
+    a statement not found keeps ``span = None``.
+    """
+    chars = [(i, ch) for i, ch in enumerate(section_text) if not ch.isspace()]
+    flat = "".join(ch for _, ch in chars)
+    pos = 0
+    for st in statements:
+        needle = "".join(st.text.split())
+        k = flat.find(needle, pos) if needle else -1
+        if k < 0:
+            k = flat.find(needle)  # out of order (a heading title joined to its body): search it all
+        if k >= 0 and needle:
+            st.span = (chars[k][0], chars[k + len(needle) - 1][0] + 1)
+            pos = k + len(needle)
