@@ -387,6 +387,27 @@ def gold_units(gold_dir: str | os.PathLike) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _grouped_interval(units: pd.DataFrame, cv: dict[str, Any], n_boot: int = 1000, seed: int = 0
+                      ) -> tuple[float, float]:
+    """95% interval of the grouped-CV micro-F1, resampling reports."""
+    themes = cv["themes"]
+    pred = cv["predictions"]
+    per_doc: dict[str, np.ndarray] = {}
+    for i, (doc, gold, opt) in enumerate(zip(units["doc"], units["themes"], units["optional"], strict=True)):
+        g = np.array([t in gold for t in themes])
+        o = np.array([t in opt for t in themes])
+        p = pred[i].astype(bool)
+        c = np.array([(p & g).sum(), (p & ~g & ~o).sum(), (~p & g).sum()])
+        per_doc[doc] = per_doc.get(doc, 0) + c
+    docs = list(per_doc)
+    rng = np.random.default_rng(seed)
+    f1s = []
+    for _ in range(n_boot):
+        tp, fp, fn = sum(per_doc[docs[i]] for i in rng.integers(0, len(docs), len(docs)))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.percentile(f1s, 2.5)), float(np.percentile(f1s, 97.5))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
@@ -406,8 +427,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups = [(re.match(args.group, d) or re.match("(.*)", d)).group(1) for d in units["doc"]]
     model = CalibratedThemes()
     cv = cross_validate(model, units["text"], units["themes"], units["optional"], groups)
+    by_template = cross_validate(model, units["text"], units["themes"], units["optional"],
+                                 units["template"].fillna("unknown").tolist())
     model.fit(units["text"], units["themes"], units["optional"])
     summary = {k: {m: round(v, 4) for m, v in cv[k].items()} for k in ("grouped_cv", "uncalibrated")}
+    summary["grouped_cv"]["f1_interval"] = [round(x, 4) for x in _grouped_interval(units, cv)]
+    summary["template_cv"] = {m: round(v, 4) for m, v in by_template["grouped_cv"].items()}
     summary.update(statements=len(units), groups=len(set(groups)))
     print(json.dumps(summary, ensure_ascii=False))
     if args.out:
