@@ -14,7 +14,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,29 +122,10 @@ class _Timeout(BaseException):
     """Not an Exception: a loader's ``except Exception`` must not turn the timeout into a parse error."""
 
 
-@contextmanager
 def _time_budget(seconds: float):
-    """Interrupt the parse after ``seconds`` (SIGALRM; only in a main thread on Unix, else no limit).
-
-    SIGALRM runs between Python bytecodes only: a parser stuck inside C code is stopped by the
-    worker watchdog of :func:`parse_many` instead."""
-    import signal
-    import threading
-
-    if not seconds or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    """Interrupt the parse after ``seconds`` (SIGALRM: between bytecodes only; a parser stuck inside C code
+    is stopped by the worker watchdog of :func:`parse_many` instead)."""
+    return _limits.deadline(seconds, _Timeout)
 
 
 def _timeout_reason(budget: float) -> str:

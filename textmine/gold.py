@@ -200,21 +200,17 @@ def per_theme(items: Sequence[Matched], by_doc: dict[str, list[Matched]] | None 
 
 
 def confusion(items: Sequence[Matched]) -> pd.DataFrame:
-    """Rows: gold themes missed; columns: themes predicted in their place (``(none)`` when there is none)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for m in items:
-        if m.pred_text is None:
-            continue
-        _, fp, fn = _theme_counts(m)
-        for g in sorted(fn) or [NONE]:
-            for p in sorted(fp) or [NONE]:
-                if (g, p) != (NONE, NONE):
-                    counts[(g, p)] += 1
-    axis = sorted(({g for g, _ in counts} | {p for _, p in counts}) - {NONE}) + [NONE]
-    frame = pd.DataFrame(0, index=pd.Index(axis, name="gold"), columns=pd.Index(axis, name="predicted"))
-    for (g, p), n in counts.items():
-        frame.loc[g, p] = n
-    return frame
+    """Rows: gold themes missed; columns: themes predicted in their place (``(none)`` when there is none).
+    Optional gold themes are neither missed nor wrong; statements not found are left out."""
+    from .themes.evaluation import _confusion
+
+    found = [m for m in items if m.pred_text is not None]
+    gold = [sorted(set(m.themes) - {OTHER}) for m in found]
+    pred = [sorted((set(m.pred_themes) - {OTHER}) - (set(m.optional) - set(m.themes))) for m in found]
+    labels = sorted({t for ts in gold + pred for t in ts} | {OTHER})
+    frame = _confusion(gold, pred, labels)
+    keep = [t for t in frame.index if frame.loc[t].sum() or frame[t].sum()]
+    return frame.loc[keep, keep]
 
 
 @dataclass

@@ -14,6 +14,8 @@ import re
 import struct
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TextmineError
@@ -275,3 +277,35 @@ def check_pdf_streams(data: bytes, path: str | None) -> None:
                 total += out
                 break
             buf, pos = out, 0
+
+
+@contextmanager
+def deadline(seconds: float, error: type[BaseException]) -> Iterator[None]:
+    """Raise ``error`` after ``seconds`` (SIGALRM between Python bytecodes; main thread on Unix only,
+    elsewhere no limit). An outer deadline that would fire first is left alone; one that would fire later
+    is re-armed for its remaining time afterwards (a page's OCR budget inside a file's budget)."""
+    import signal
+    import threading
+    import time
+
+    if not seconds or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer and outer <= seconds:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise error()
+
+    start = time.monotonic()
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - start)))

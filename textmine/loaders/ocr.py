@@ -12,10 +12,6 @@ x-positions of its number boxes (each number read from its own box).
 from __future__ import annotations
 
 import re
-import signal
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,32 +69,12 @@ def available() -> bool:
     return True
 
 
-@contextmanager
 def page_deadline(seconds: float):
-    """Stop OCR of one page after ``seconds`` (SIGALRM between the engine's Python steps; main thread
-    only). An outer alarm (the batch's per-file budget) that would fire first is left alone and re-armed
-    for its remaining time afterwards."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
-    if outer and outer <= seconds:
-        yield
-        return
+    """Stop OCR of one page after ``seconds``; an outer alarm (the batch's per-file budget) that would fire
+    first is left alone and re-armed for its remaining time afterwards."""
+    from .limits import deadline
 
-    def on_alarm(signum, frame):
-        raise _PageTimeout()
-
-    start = time.monotonic()
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - start)))
+    return deadline(seconds, _PageTimeout)
 
 
 def render_scale(width_pt: float, height_pt: float, dpi: float = OCR_DPI) -> float:
