@@ -141,21 +141,46 @@ def read_page(page, timeout: float | None = None) -> tuple[list[Box], list[tuple
 def read_cell(img, scale: float, x0: float, top: float, x1: float, bottom: float) -> Box | None:
     """Recognise one table cell (points) on its own, when the page's text detection found no box in it
     although it holds ink (a lone "0" in a small cell is what detection misses most); None when blank."""
+    crop = img[int(top * scale):int(bottom * scale), int(x0 * scale):int(x1 * scale)]
+    if crop.size == 0:
+        return None
+    best: Box | None = None
+    for level in (128, RULE_INK):  # black ink first; then grey too (a small or faint glyph)
+        got = _read_ink(crop, crop < level, strokes=level == RULE_INK)
+        if got is None:
+            continue
+        text, conf, (ty, tx, by, bx) = got
+        if best is None or (is_number(text), conf) > (is_number(best.text), best.conf):
+            best = Box(text, x0 + tx / scale, top + ty / scale, x0 + bx / scale, top + by / scale, conf)
+        if is_number(text) and conf >= LOW_CONFIDENCE:
+            break
+    return best
+
+
+def _read_ink(crop, ink, strokes: bool):
+    """(text, confidence, ink box in pixels) of the glyphs marked in ``ink``; None without any. With
+    ``strokes`` (``ink`` holds the grey of the glyphs too), a lone thin upright stroke read as a 1 is one."""
     import numpy as np
 
-    crop = img[int(top * scale):int(bottom * scale), int(x0 * scale):int(x1 * scale)]
-    ink = crop < 128
-    if crop.size == 0 or ink.sum() < 6:
+    ink = ink.copy()
+    ink[ink.mean(axis=1) > 0.3, :] = False  # what is left of a ruling line (skewed: over two rows) is not a glyph
+    ink[:, ink.mean(axis=0) > 0.3] = False
+    ink[:3], ink[-3:], ink[:, :3], ink[:, -3:] = False, False, False, False  # nor is its blur at the cell's edge
+    if ink.sum() < 6:
         return None
     ys, xs = np.nonzero(ink)
     m = 4  # a margin of white around the glyphs, as detection crops them
-    crop = np.pad(crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1], m, constant_values=255)
-    result, _ = engine()(np.ascontiguousarray(crop), use_det=False, use_cls=False, use_rec=True)
+    glyphs = np.pad(crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1], m, constant_values=255)
+    result, _ = engine()(np.ascontiguousarray(glyphs), use_det=False, use_cls=False, use_rec=True)
     if not result or not str(result[0][0]).strip():
         return None
     text, conf = str(result[0][0]).strip(), float(result[0][1])
-    return Box(text, x0 + xs.min() / scale, top + ys.min() / scale, x0 + xs.max() / scale, top + ys.max() / scale,
-               conf)
+    h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    if strokes and number_text(text) == "1" and w * 3 <= h and h >= 6:
+        # a lone "1" at OCR resolution is a bare stroke the recogniser reads as I or | without trust;
+        # the ink's shape (one thin upright stroke alone in a number cell) confirms it
+        conf = max(conf, LOW_CONFIDENCE)
+    return text, conf, (ys.min(), xs.min(), ys.max(), xs.max())
 
 
 def longest_runs(mask, axis: int):
