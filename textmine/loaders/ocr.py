@@ -114,6 +114,51 @@ def read_page(page, timeout: float | None = None) -> tuple[list[Box], list[tuple
     return boxes, _rules(img, scale), img, scale
 
 
+def read_cell(img, scale: float, x0: float, top: float, x1: float, bottom: float) -> Box | None:
+    """Recognise one table cell (points) on its own, when the page's text detection found no box in it
+    although it holds ink (a lone "0" in a small cell is what detection misses most); None when blank."""
+    crop = img[int(top * scale):int(bottom * scale), int(x0 * scale):int(x1 * scale)]
+    if crop.size == 0:
+        return None
+    best: Box | None = None
+    for level in (128, RULE_INK):  # black ink first; then grey too (a small or faint glyph)
+        got = _read_ink(crop, crop < level, strokes=level == RULE_INK)
+        if got is None:
+            continue
+        text, conf, (ty, tx, by, bx) = got
+        if best is None or (is_number(text), conf) > (is_number(best.text), best.conf):
+            best = Box(text, x0 + tx / scale, top + ty / scale, x0 + bx / scale, top + by / scale, conf)
+        if is_number(text) and conf >= LOW_CONFIDENCE:
+            break
+    return best
+
+
+def _read_ink(crop, ink, strokes: bool):
+    """(text, confidence, ink box in pixels) of the glyphs marked in ``ink``; None without any. With
+    ``strokes`` (``ink`` holds the grey of the glyphs too), a lone thin upright stroke read as a 1 is one."""
+    import numpy as np
+
+    ink = ink.copy()
+    ink[ink.mean(axis=1) > 0.3, :] = False  # what is left of a ruling line (skewed: over two rows) is not a glyph
+    ink[:, ink.mean(axis=0) > 0.3] = False
+    ink[:3], ink[-3:], ink[:, :3], ink[:, -3:] = False, False, False, False  # nor is its blur at the cell's edge
+    if ink.sum() < 6:
+        return None
+    ys, xs = np.nonzero(ink)
+    m = 4  # a margin of white around the glyphs, as detection crops them
+    glyphs = np.pad(crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1], m, constant_values=255)
+    result, _ = engine()(np.ascontiguousarray(glyphs), use_det=False, use_cls=False, use_rec=True)
+    if not result or not str(result[0][0]).strip():
+        return None
+    text, conf = str(result[0][0]).strip(), float(result[0][1])
+    h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    if strokes and number_text(text) == "1" and w * 3 <= h and h >= 6:
+        # a lone "1" at OCR resolution is a bare stroke the recogniser reads as I or | without trust;
+        # the ink's shape (one thin upright stroke alone in a number cell) confirms it
+        conf = max(conf, LOW_CONFIDENCE)
+    return text, conf, (ys.min(), xs.min(), ys.max(), xs.max())
+
+
 def longest_runs(mask, axis: int):
     """Per row (axis=1) or column (axis=0) of a boolean image: the longest run of True pixels."""
     import numpy as np
@@ -127,10 +172,24 @@ def longest_runs(mask, axis: int):
     return best
 
 
+RULE_INK = 176  # a thin rule is grey at OCR resolution (measured 120-140 on a 150 dpi render of a scan)
+
+
+def dark(img, across: int):
+    """Ink of ruling lines in a grey bitmap: a pixel counts when it or its neighbour along axis ``across``
+    (0: the pixel below, 1: the pixel to the right) is darker than ``RULE_INK``. A thin rule rendered at
+    OCR resolution (and blurred by a scan's JPEG) falls between two pixel columns or rows, each of them
+    only partly dark and grey rather than black; along the rule the mask is unchanged, so glyphs do not
+    run together."""
+    import numpy as np
+
+    return np.minimum(img, np.roll(img, -1, axis=across)) < RULE_INK
+
+
 def _rules(img, scale: float) -> list[tuple[float, float]]:
     """Horizontal ruling lines: pixel rows holding an unbroken dark run of a quarter of the page width.
     Text never has one (glyphs are separated), and a rule skewed by a few tenths of a degree still does."""
-    runs = longest_runs(img < 128, axis=1)
+    runs = longest_runs(dark(img, 0), axis=1)
     out: list[tuple[float, float]] = []
     last = -10
     for y, n in enumerate(runs.tolist()):
@@ -151,12 +210,33 @@ def table_bands(rules: list[tuple[float, float]], img, scale: float, line_height
             bands[-1][1] = top
         else:
             bands.append([top, top])
-    return [(a, b) for a, b in bands if b - a > line_height]
+    return [(a, _open_bottom(img, scale, a, b)) for a, b in bands if b - a > line_height]
+
+
+def _open_bottom(img, scale: float, top: float, bottom: float) -> float:
+    """The bottom of a table band, moved down to where its vertical rules end when they run on below its
+    last horizontal rule: a table that goes on over the page break has no closing rule on this page."""
+    import numpy as np
+
+    mask = dark(img, 1)
+    y = int(bottom * scale) + 3
+    above = mask[int(top * scale) + 3:int(bottom * scale) - 2]
+    if y >= mask.shape[0] or above.shape[0] == 0:
+        return bottom
+    cols = np.nonzero(above.mean(axis=0) >= 0.9)[0]  # the vertical rules of the band
+    if len(cols) < 2:
+        return bottom
+    below = mask[y:, cols]
+    runs = np.where(below.all(axis=0), below.shape[0], below.argmin(axis=0))  # dark run under the rule
+    going = runs > 4
+    if going.mean() < 0.5:  # most rules stop at the last horizontal rule: the table is closed
+        return bottom
+    return bottom + (float(np.median(runs[going])) + 3) / scale
 
 
 def _joined(img, scale: float, y0: float, y1: float) -> bool:
     """Some pixel column is dark over (nearly) all of the gap between two rules."""
-    strip = img[int(y0 * scale) + 3:int(y1 * scale) - 2] < 128
+    strip = dark(img, 1)[int(y0 * scale) + 3:int(y1 * scale) - 2]
     return strip.shape[0] > 0 and bool((strip.mean(axis=0) >= 0.9).any())
 
 

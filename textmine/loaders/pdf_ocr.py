@@ -5,8 +5,10 @@ row closer than two character heights are one line. Tables: the area between rul
 drawn across a third of the page, no more than a few lines apart). Its rows are the baselines of its
 boxes; its columns are the x-positions of the cell edges (vertical rules found in the bitmap, checked
 row by row so that a merged cell spans the grid columns under it, as the .docx loader repeats it), or
-the x-positions of its number boxes when the table has no vertical rules. Each number comes from its
-own box; one read with a confidence under ``LOW_CONFIDENCE`` becomes ``?`` plus an ``ocr`` finding,
+the x-positions of its number boxes when the table has no vertical rules. In a ruled row, a box that
+runs across a cell edge (detection joins neighbouring narrow cells' numbers, "0 | 0" as "00") is cut at
+the edge, and a cell holding ink but no box (a lone "0" is what detection misses most) is recognised on
+its own. Each number comes from its own box; one read with a confidence under ``LOW_CONFIDENCE`` becomes ``?`` plus an ``ocr`` finding,
 so the table parser reports the row instead of trusting the digit.
 """
 
@@ -25,6 +27,7 @@ class PageRead:
     items: list[tuple[float, object]] = field(default_factory=list)
     confidences: list[float] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
+    cell_reads: int = 0
 
 
 def _rows(boxes: list[Box], height: float) -> list[list[Box]]:
@@ -62,9 +65,9 @@ def _lines(boxes: list[Box], height: float, pno: int) -> list[tuple[float, objec
 def _edges(img, scale: float, top: float, bottom: float, height: float) -> list[tuple[int, int]]:
     """Candidate vertical rules in a table band: pixel columns with an unbroken dark run taller than a
     text box (a glyph's stroke is shorter)."""
-    from .ocr import longest_runs
+    from .ocr import dark, longest_runs
 
-    band = img[int(top * scale):int(bottom * scale) + 1] < 128
+    band = dark(img[int(top * scale):int(bottom * scale) + 1], 1)
     if band.size == 0:
         return []
     cols = longest_runs(band, axis=0) >= max(4, 1.1 * height * scale)
@@ -79,7 +82,9 @@ def _edges(img, scale: float, top: float, bottom: float, height: float) -> list[
 
 def _row_edges(img, scale: float, edges, y0: float, y1: float) -> list[float]:
     """The vertical rules that cross the whole row span [y0, y1] (points), as x in points."""
-    strip = img[int(y0 * scale):max(int(y0 * scale) + 1, int(y1 * scale))] < 128
+    from .ocr import dark
+
+    strip = dark(img[int(y0 * scale):max(int(y0 * scale) + 1, int(y1 * scale))], 1)
     out = []
     for a, b in edges:
         if strip[:, a:b + 1].any(axis=1).mean() >= 0.9:
@@ -89,6 +94,26 @@ def _row_edges(img, scale: float, edges, y0: float, y1: float) -> list[float]:
 
 def _cell_text(boxes: list[Box]) -> str:
     return "".join(b.text for b in sorted(boxes, key=lambda b: (round(b.cy / 4), b.x0)))
+
+
+def _split(row: list[Box], cuts: list[float], height: float) -> list[Box]:
+    """Boxes that run across a vertical rule of their row cut at it: detection joins the numbers of two
+    narrow neighbouring cells ("0 | 0" read as one box "00"); each character goes to the side its
+    position in the box (characters of a box are about equally wide) falls on."""
+    out: list[Box] = []
+    for b in row:
+        inner = [c for c in cuts if b.x0 + height / 4 < c < b.x1 - height / 4]
+        if not inner or len(b.text) < 2:
+            out.append(b)
+            continue
+        w = (b.x1 - b.x0) / len(b.text)
+        parts: dict[int, list[int]] = {}
+        for i in range(len(b.text)):
+            parts.setdefault(sum(c <= b.x0 + (i + 0.5) * w for c in inner), []).append(i)
+        for idx in parts.values():
+            out.append(Box("".join(b.text[i] for i in idx), b.x0 + idx[0] * w, b.top, b.x0 + (idx[-1] + 1) * w,
+                           b.bottom, b.conf))
+    return out
 
 
 def _grid_row(row: list[Box], cuts: list[float], grid: list[float]) -> list[list[Box]]:
@@ -151,6 +176,26 @@ def _between_rules(rows: list[list[Box]], rules: list[float], span: tuple[float,
     return out
 
 
+MAX_CELL_READS = 400  # per page: cells read one by one when detection missed them (a few ms each)
+
+
+def _missed(row: list[Box], img, scale: float, cuts: list[float], y0: float, y1: float, read: PageRead) -> list[Box]:
+    """Boxes for the cells of a ruled row that hold ink but no detected box, each recognised on its own."""
+    from .ocr import read_cell
+
+    out: list[Box] = []
+    pad = 3 / scale  # the vertical rules themselves stay out of the crop
+    for a, b in zip(cuts, cuts[1:]):
+        if read.cell_reads >= MAX_CELL_READS or any(a <= (x.x0 + x.x1) / 2 < b for x in row):
+            continue
+        read.cell_reads += 1
+        box = read_cell(img, scale, a + pad, y0, b - pad, y1)
+        if box is not None and is_number(box.text):  # a label's detection is not what fails
+            out.append(box)
+            read.confidences.append(box.conf)
+    return out
+
+
 def _table(boxes: list[Box], img, scale: float, span: tuple[float, float], rules: list[float], height: float,
            pno: int, read: PageRead) -> list[list[str]]:
     rows = _between_rules(_rows(boxes, height), rules, span)
@@ -164,6 +209,9 @@ def _table(boxes: list[Box], img, scale: float, span: tuple[float, float], rules
     for row, y0, y1 in rows:
         cuts = _row_edges(img, scale, edges, y0 + pad, y1 - pad) if len(edges) >= 3 else grid
         cuts = sorted(set([grid[0]] + cuts + [grid[-1]]))
+        if len(edges) >= 3:
+            row = _split(row, cuts, height)
+            row = row + _missed(row, img, scale, cuts, y0 + pad, y1 - pad, read)
         out.append([_cell(c, pno, read) for c in _grid_row(row, cuts, grid)])
     return out
 
