@@ -26,7 +26,7 @@ def test_validation_report_is_what_validate_json_prints(tmp_path: Path) -> None:
 
 
 def test_the_empty_corpus_policy(tmp_path: Path) -> None:
-    with pytest.raises(TextmineError, match=r"no report files \(\.txt \.docx \.pdf \.html \.md\) found"):
+    with pytest.raises(TextmineError, match=r"no report files \(\.txt \.docx \.pdf \.html \.md \.doc\) found"):
         Corpus.from_dir(tmp_path, store=False).require_reports()
     (tmp_path / "broken.docx").write_bytes(b"not a zip")
     with pytest.raises(TextmineError, match=r"no report could be read \(1 failed; first: .*broken\.docx"):

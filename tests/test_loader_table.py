@@ -78,5 +78,5 @@ def test_messages_name_the_formats_of_the_table(restore_loaders) -> None:
     with pytest.raises(TextmineError, match=r"expected \.txt, \.docx, \.pdf, \.html, \.md"):
         format_of("x.rtf")
     register_loader(Loader("toy", (".toy",), lambda path, data: parse_text("", source=path)))
-    with pytest.raises(TextmineError, match=r"\.md, \.toy"):
+    with pytest.raises(TextmineError, match=r"\.md, \.doc, \.toy"):
         format_of("x.rtf")

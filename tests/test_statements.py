@@ -397,7 +397,7 @@ def test_to_dict_fields() -> None:
     d = extract_statements(["（一）存在的主要问题", "一是栏目更新不及时。"])[0].to_dict()
     assert d == {"id": "s1", "role": "problem", "text": "栏目更新不及时。", "themes": [], "scores": {},
                  "subsection": "（一）存在的主要问题", "order": 1, "answers": [], "marker": "一是", "number": 1,
-                 "lead_in": None}
+                 "lead_in": None, "span": None}  # span: set by the report pipeline (statements.locate)
     assert list(d)[:5] == ["id", "role", "text", "themes", "scores"]
 
 
