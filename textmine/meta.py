@@ -7,7 +7,7 @@ from collections import Counter
 
 from .document import Document, Paragraph
 from .gazetteer import region_of
-from .sections import Segmentation
+from .sections import Segmentation, org_suffix
 from .textutil import cn_digits, cn_number
 
 _TITLE = re.compile(r"(?:政府信息(?:工作)?公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
@@ -21,8 +21,7 @@ _PREAMBLE_AGENCY = re.compile(
 _PERIOD = re.compile(r"(?:统计|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
 _CN_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([元一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_ORG_END = re.compile(r"(?:人民政府(?:办公室|办公厅)?|政府|局|委员会|委|办公室|办公厅|办|厅|部|院|署|中心|街道办事处|"
-                      r"街道|镇|乡|管委会|管理委员会|公司|会|所|处)$")
+
 
 
 def parse_date(text: str) -> str | None:
@@ -93,7 +92,7 @@ def extract_meta(doc: Document, seg: Segmentation) -> dict:
     if not agency:
         # The signature: a short organisation line at the end.
         for b in reversed(seg.back):
-            if _ORG_END.search(b.text.strip()) and len(b.text.strip()) <= 30:
+            if re.search(org_suffix() + "$", b.text.strip()) and len(b.text.strip()) <= 30:
                 agency = b.text.strip()
                 break
     if year is None:

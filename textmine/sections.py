@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import Block, Document, Paragraph, Table
+from .errors import TextmineError
 from .resources import load_yaml
 from .textutil import cn_number
 
@@ -33,7 +34,6 @@ _DATE_LINE = re.compile(r"^\s*(?:(?:19|20)\d{2}|[二〇零一两]{4})\s*年\s*[\
                         r"\s*[\d一二三四五六七八九十〇零]{1,3}\s*日\s*$|^\s*20\d{2}[-./]\d{1,2}[-./]\d{1,2}\s*$")
 # "（联系人：…，联系电话：…）" after the signature.
 _CONTACT_LINE = re.compile(r"^\s*[（(]?\s*(?:联系人|联系电话|联系方式|联系地址|电话|邮箱)[：:][^。]{0,80}[）)]?\s*$")
-_ORG_SUFFIX = re.compile(r"(?:局|委|委员会|办|办公室|政府|厅|部|院|署|街道|镇|乡|中心|处|会|所|管委会|管理委员会)$")
 
 
 @dataclass(frozen=True)
@@ -188,10 +188,7 @@ _INLINE_MARK = re.compile(r"(?<![一二三四五六七八九十])([一二三四�
 _TITLE_STOP = re.compile(r"[\s\d。，,；;：:（(！？!?“”\"<《]")
 _TITLE_END = re.compile(r"情况|事项|措施|举措|思路|打算|概述|概况|附表|统计表")
 _BOUNDARY = set("。；;：:！？!?）)」”\"》 \u3000") | set("0123456789") | set("０１２３４５６７８９")  # cells: ASCII or full-width
-_SIGNATURE = re.compile(
-    r"(?:^|(?<=[\s。）)A-Za-z.]))(?P<org>[\u4e00-\u9fff（）()]{3,40}?(?:局|委|委员会|办|办公室|政府|厅|部|院|署|街道|镇|乡|中心|处|管委会))?"
-    r"\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇零○一]{4}\s*年\s*[元一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[一二三四五六七八九十]{1,3}\s*日)(?P<rest>\s*(?:[（(][^）)]{0,80}[）)])?\s*)$")
+
 
 
 _BARE_MARK = re.compile(r"(?:(?<=[。；！？])|^)([一二三四五六七八九十])(?=[\u4e00-\u9fff])(?![是要则])")
@@ -278,9 +275,32 @@ def _split_paragraph(text: str) -> list[str]:
     return [t.strip() for t in out if t.strip()]
 
 
+@lru_cache(maxsize=1)
+def org_suffix() -> str:
+    """The alternation of ``organisation_suffixes`` (data/sections.yaml), longest first."""
+    names = load_yaml("sections.yaml")["organisation_suffixes"]
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise TextmineError("data/sections.yaml: organisation_suffixes must be a list of words")
+    return "(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")"
+
+
+@lru_cache(maxsize=1)
+def _org_line() -> re.Pattern[str]:
+    return re.compile(org_suffix() + "$")
+
+
+@lru_cache(maxsize=1)
+def _signature() -> re.Pattern[str]:
+    """A signature and date glued to the end of the last sentence."""
+    return re.compile(
+        r"(?:^|(?<=[\s。）)A-Za-z.]))(?P<org>[\u4e00-\u9fff（）()]{3,40}?" + org_suffix() + ")?"
+        r"\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇零○一]{4}\s*年\s*[元一二三四五六七八九十]{1,3}\s*月"
+        r"\s*[一二三四五六七八九十]{1,3}\s*日)(?P<rest>\s*(?:[（(][^）)]{0,80}[）)])?\s*)$")
+
+
 def _split_signature(text: str) -> list[str]:
     """Set a signature and date glued to the last sentence (``…工作。 某某局 2024年1月5日``) apart."""
-    m = _SIGNATURE.search(text[-160:])
+    m = _signature().search(text[-160:])
     if not m:
         return [text]
     start = len(text) - 160 + m.start() if len(text) > 160 else m.start()
@@ -423,7 +443,7 @@ def _split_back(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
             break
         t = b.text.strip()
         if _DATE_LINE.match(t) or _CONTACT_LINE.match(t) or (
-                len(t) <= 30 and _ORG_SUFFIX.search(t) and not re.search(r"[，。；：]", t)):
+                len(t) <= 30 and _org_line().search(t) and not re.search(r"[，。；：]", t)):
             k -= 1
             continue
         break
