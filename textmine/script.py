@@ -17,6 +17,7 @@ found by the parser (a heading, a statement) can be shown as it was printed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -338,6 +339,11 @@ def merge_traditional(printed: Document, simplified: Document, *, converted_whol
 
 def simplified_docx(data: bytes) -> bytes:
     """The .docx bytes with the text runs of every word/*.xml part converted to simplified."""
+    return convert_docx(data, to_simplified)
+
+
+def convert_docx(data: bytes, convert: Callable[[str], str]) -> bytes:
+    """The .docx bytes with the text runs of every word/*.xml part passed through ``convert``."""
     import io
     import zipfile
 
@@ -347,21 +353,21 @@ def simplified_docx(data: bytes) -> bytes:
         for item in zin.infolist():
             body = zin.read(item.filename)
             if item.filename.startswith("word/") and item.filename.endswith(".xml"):
-                body = _simplified_runs(body.decode("utf-8", "replace")).encode("utf-8")
+                body = _converted_runs(body.decode("utf-8", "replace"), convert).encode("utf-8")
             item.compress_type = zipfile.ZIP_STORED
             zout.writestr(item, body)
     return out.getvalue()
 
 
-def _simplified_runs(xml: str) -> str:
+def _converted_runs(xml: str, convert: Callable[[str], str]) -> str:
     """The XML with the text of its w:t runs converted: one converter call for all runs (newline-joined,
     so no phrase spans two runs), per run if a run holds a newline itself."""
     runs = [m.group(2) for m in _WT.finditer(xml)]
     if not runs:
         return xml
     joined = "\n".join(runs)
-    conv = to_simplified(joined).split("\n") if "\n" not in "".join(runs) else None
+    conv = convert(joined).split("\n") if "\n" not in "".join(runs) else None
     if conv is None or len(conv) != len(runs):
-        conv = [to_simplified(r) for r in runs]
+        conv = [convert(r) for r in runs]
     it = iter(conv)
     return _WT.sub(lambda m: m.group(1) + next(it) + m.group(3), xml)

@@ -6,9 +6,7 @@ only the script of the text, the way a traditional-script re-publication of a re
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -36,16 +34,9 @@ def traditional_bytes(data: bytes, fmt: str) -> bytes:
 
 
 def _docx(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            body = zin.read(item.filename)
-            if item.filename.startswith("word/") and item.filename.endswith(".xml"):
-                xml = body.decode("utf-8")
-                xml = _WT.sub(lambda m: m.group(1) + to_traditional(m.group(2)) + m.group(3), xml)
-                body = xml.encode("utf-8")
-            zout.writestr(item, body)
-    return out.getvalue()
+    from textmine.script import convert_docx
+
+    return convert_docx(data, to_traditional)
 
 
 def write_traditional(src: Path, dest_dir: Path) -> Path:

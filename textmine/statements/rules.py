@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TextmineError
-from ..resources import data_path
+from ..resources import data_path, file_mtime
 
 ROLES = ("problem", "measure", "rectification")
 _PLACEHOLDERS = {"<<cn>>": "[一二三四五六七八九十]{1,3}", "<<num>>": "[0-9０-９]{1,2}"}
@@ -139,10 +139,6 @@ def _load_rules_cached(path: str, mtime: float) -> _Rules:
 
 def _load_rules(rules: str | Path | None) -> _Rules:
     path = Path(rules) if rules is not None else data_path("statement_rules.yaml")
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        raise TextmineError("statement rules file not found", str(path)) from None
-    return _load_rules_cached(str(path), mtime)
+    return _load_rules_cached(str(path), file_mtime(path, "statement rules"))
 
 

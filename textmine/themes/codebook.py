@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import TextmineError
-from ..resources import data_path
+from ..resources import data_path, file_mtime
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -200,11 +200,7 @@ def _load_file(path: str, mtime: float) -> Codebook:
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """The bundled codebook, or the researcher's YAML file at ``path``."""
     p = Path(path) if path is not None else data_path("codebook.yaml")
-    try:
-        mtime = p.stat().st_mtime
-    except OSError:
-        raise TextmineError("codebook file not found", str(p)) from None
-    return _load_file(str(p), mtime)
+    return _load_file(str(p), file_mtime(p, "codebook"))
 
 
 def resolve_codebook(codebook: CodebookLike) -> Codebook:
