@@ -117,6 +117,13 @@ def test_cli_evaluate_gold_folder_and_against(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     rec = json.loads(out.stdout)
     assert rec["rates"]["stmt_found"] == 1.0 and "theme_f1" in rec["intervals"]
+    out = subprocess.run([sys.executable, "-m", "textmine", "evaluate", str(gdir), "--json", "--bootstrap", "20",
+                          "--grouped", "(county)"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    grouped = json.loads(out.stdout)["grouped"]
+    assert (grouped["statements"], grouped["matched"], grouped["groups"]) == (4, 4, 1)
+    lo, hi = grouped["grouped_cv"]["stmt_exact_interval"]
+    assert 0.0 <= lo <= grouped["grouped_cv"]["stmt_exact"] <= hi <= 1.0
     out = subprocess.run([sys.executable, "-m", "textmine", "evaluate", str(FIXTURES / "coder_a.jsonl"),
                           "--against", str(FIXTURES / "coder_b.jsonl"), "--json"],
                          capture_output=True, text=True, timeout=120)
@@ -142,13 +149,14 @@ def test_calibrated_tagger_decides_by_rules_or_model() -> None:
 
 @pytest.mark.skipif(not REAL_GOLD.is_dir(), reason="../shared/real-dev/gold is not there")
 def test_real_dev_theme_f1_grouped_and_end_to_end() -> None:
-    from textmine.gold import gold_units
-    from textmine.themes.calibration import CalibratedThemes, cross_validate
+    from textmine.gold import grouped_report
 
-    units = gold_units(REAL_GOLD)
-    groups = units["doc"].str.extract(r"^[^_]+_[^-]+-([a-z]+)")[0]
-    cv = cross_validate(CalibratedThemes(), units["text"], units["themes"], units["optional"], groups)
-    assert cv["grouped_cv"]["f1"] >= 0.85  # thresholds fitted on the other agencies only
+    summary, _ = grouped_report(REAL_GOLD)  # thresholds fitted on the other agencies only
+    assert summary["grouped_cv"]["f1"] >= 0.85
+    lo, hi = summary["grouped_cv"]["f1_interval"]
+    assert lo <= summary["grouped_cv"]["f1"] <= hi
+    assert summary["statements"] == 307 and summary["matched"] >= 0.95 * 307
+    assert summary["grouped_cv"]["stmt_exact"] >= 0.75
     rep = evaluate_gold(REAL_GOLD, n_boot=50)
     assert rep.rates["theme_f1"] >= 0.85
     assert rep.rates["stmt_found"] >= 0.95 and rep.rates["role"] >= 0.95

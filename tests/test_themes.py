@@ -179,6 +179,25 @@ def test_rule_tagger_codes_the_worked_examples_of_the_spec() -> None:
             assert all(e in text for e in result.evidence[theme])
 
 
+# Genre rules of the cue lexicon, each in a sentence written for this test: (text, must tag, must not tag).
+GENRE_RULES = [
+    ("坚持以公开为常态，切实保障群众的知情权、参与权、表达权和监督权。", set(), {"oversight"}),
+    ("凡需要社会公众广泛知晓或者参与的事项一律主动公开。", set(), {"accessibility"}),
+    ("政策解读方式较为单一，较少运用图表、短视频等数字化方式解读。", {"interpretation"}, {"platforms"}),
+    ("在办事大厅设置信息公开受理窗口，专人接收申请。", {"requests"}, set()),
+    ("对本部门工作动态及时予以公开。", {"timeliness"}, set()),
+    ("主动公开的信息与群众的实际需求仍有一定差距。", {"coverage"}, set()),
+    ("个别干部对条例理解不够深刻。", {"awareness"}, set()),
+    ("窗口人员第一时间提供咨询服务。", set(), {"timeliness"}),
+]
+
+
+@pytest.mark.parametrize("text,must,must_not", GENRE_RULES)
+def test_rule_tagger_genre_rules(text: str, must: set, must_not: set) -> None:
+    result = RuleTagger().tag(text)
+    assert must <= set(result.themes) and not (must_not & set(result.themes)), result.explain()
+
+
 def test_rule_tagger_codes_the_codebooks_own_examples() -> None:
     tagger = RuleTagger()
     for ex in load_codebook().examples():

@@ -143,7 +143,7 @@ def _evaluate_gold(args: argparse.Namespace) -> int:
             for name, rep in reports.items():
                 print(f"== {name}\n{rep}")
         return 0
-    rep = evaluate_gold(args.labeled, model=_model_arg(args), n_boot=args.bootstrap)
+    rep = evaluate_gold(args.labeled, model=_model_arg(args), n_boot=args.bootstrap, grouped=args.grouped)
     if args.json:
         _print_json(rep.to_dict())
     else:
@@ -376,6 +376,10 @@ def _add_evaluate(sub) -> None:
     sp.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                     help="bootstrap resamples of reports for the intervals of a gold folder (default 1000)")
     sp.add_argument("--cv", type=int, default=5, help="folds when no model is given (default 5)")
+    sp.add_argument("--grouped", nargs="?", const=r"^[^_]+_[^-]+-([a-z]+)", metavar="REGEX",
+                    help="for a gold folder: also refit the shipped tagger's thresholds leave-one-agency-out and "
+                         "report the grouped figures (an agency is the first group of REGEX on a gold file "
+                         "name; default: the shared/real-dev naming)")
     sp.add_argument("--compare", metavar="BACKENDS",
                     help="comma-separated backends to compare on the same folds: sklearn,spacy,rules; "
                          "for a gold folder: rules,model,calibrated")
