@@ -189,6 +189,11 @@ GENRE_RULES = [
     ("主动公开的信息与群众的实际需求仍有一定差距。", {"coverage"}, set()),
     ("个别干部对条例理解不够深刻。", {"awareness"}, set()),
     ("窗口人员第一时间提供咨询服务。", set(), {"timeliness"}),
+    ("组织干部学习新修订的条例，准确把握各项要求。", set(), {"standardization"}),
+    ("分级分类抓好业务培训。", {"staffing"}, {"standardization"}),
+    ("重大决策的公众参与程度不高。", {"engagement"}, set()),
+    ("年内修订出台《本局政府信息公开工作规定》。", {"institutions"}, set()),
+    ("个别申请的答复速度较慢。", {"requests"}, set()),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Themes of real statements against labels read by hand with the codebook (seed, Huai'an, Hongze)."""
+"""Themes of real statements against labels read by hand with the codebook (seed, Huai'an, Hongze,
+Shanghai, Shuyang)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,33 @@ HAND = {
         {"requests", "standardization"},
         {"staffing", "awareness"},
     ],
+    # Labelled in a second pass (issue #14), after the cue edits, from the codebook alone.
+    "shanghai-gov-office_2019": [
+        {"staffing"},                                     # 理论学习 … 准确把握
+        {"coverage", "engagement"},                       # 决策公开 … 公众参与举措
+        {"platforms", "standardization"},                 # 网站集约化 … 专栏规范化
+        {"interpretation"},
+        {"institutions", "standardization", "requests", "coverage"},  # 修订规定 … 指南目录 … 依申请 … 公开范围
+        {"interpretation"},
+        {"engagement"},
+        {"standardization", "coverage"},                  # 标准化规范化 … 目录编制 … 全过程公开
+        {"platforms", "standardization"},
+        {"institutions", "staffing", "oversight"},        # 协调机制 … 指导培训 … 考核评估
+    ],
+    "shanghai-stcsm-kewei_2024": [
+        {"platforms", "standardization"},                 # 网站栏目和公开目录不适应机构改革
+        {"platforms"},
+        {"standardization"},
+        {"platforms"},
+        {"standardization", "platforms"},
+    ],
+    "shuyang-county-fgj_2023": [
+        {"awareness", "interpretation"},                  # 公开意识松懈 … 解读主动性不强
+        {"engagement", "timeliness"},                     # 留言回复效率
+        {"staffing"},
+        {"institutions", "awareness", "timeliness", "staffing"},
+        {"platforms"},
+    ],
 }
 
 
@@ -45,6 +73,11 @@ OPTIONAL = {
     ("seed", 2): {"timeliness"}, ("seed", 4): {"platforms"}, ("seed", 5): {"timeliness"},
     ("huaian-city-gov_2024", 4): {"institutions"},
     ("hongze-district-gov_2023", 2): {"standardization"}, ("hongze-district-gov_2024", 2): {"standardization"},
+    ("shanghai-gov-office_2019", 6): {"engagement", "accessibility"}, ("shanghai-gov-office_2019", 7): {"institutions"},
+    ("shanghai-gov-office_2019", 9): {"accessibility"},
+    ("shanghai-stcsm-kewei_2024", 1): {"institutions"}, ("shanghai-stcsm-kewei_2024", 2): {"coverage"},
+    ("shuyang-county-fgj_2023", 1): {"coverage"}, ("shuyang-county-fgj_2023", 2): {"platforms"},
+    ("shuyang-county-fgj_2023", 5): {"coverage"},
 }
 
 
