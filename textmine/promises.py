@@ -1,0 +1,164 @@
+"""Kept and unkept promises: each measure of year N against the problems and rectifications of year N+1.
+
+A measure (what the agency will do) of an agency's year-N report is *linked* to a problem or rectification
+of the same agency's year-N+1 report when they share a theme, or a key phrase: two or more character
+4-grams that are rare in the corpus (in at most ``KEY_PHRASE_DF`` of all statements, so the formulas every
+report uses never link anything). One finding per linked measure–problem pair; a measure linked only to
+rectifications is one finding without a problem.
+
+``status``: ``kept`` — a rectification of N+1 reports it done and no problem comes back; ``unkept`` — a
+problem comes back and no rectification; ``unclear`` — both. The null for a problem coming back is the one
+of :mod:`textmine.nullmodel`: the agency's N+1 report is swapped for any report of its stratum (year, level,
+template era), so ``expected`` (= the conservative p) is the share of that stratum's units with a problem
+linked to the measure by the same rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .reuse import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+KEY_PHRASE_DF = 0.02
+MIN_SHARED_GRAMS = 2
+PROMISE_COLUMNS = ["finding_id", "agency_id", "agency", "theme", "link", "key_phrases", "year_measure", "measure",
+                   "measure_doc_id", "measure_statement_id", "year_problem", "problem", "problem_doc_id",
+                   "problem_statement_id", "rectification", "rectification_doc_id", "rectification_statement_id",
+                   "status", "observed", "expected", "p_value", "p_conservative", "q_value"]
+
+
+def _linker(st: pd.DataFrame):
+    """The link test between two statement rows: shared themes (codebook order), shared rare 4-grams."""
+    from .lsh import rare_grams
+
+    keys = rare_grams([normalize(t) for t in st["text"].fillna("")], k=4, max_df=max(2, KEY_PHRASE_DF * len(st)))
+    themes = [frozenset(t for t in (ts if isinstance(ts, (list, tuple)) else []) if t != "other")
+              for ts in st["themes"]]
+
+    def link(i: int, j: int) -> tuple[list[str], list[int]]:
+        shared = sorted(keys[i] & keys[j])
+        return sorted(themes[i] & themes[j]), shared if len(shared) >= MIN_SHARED_GRAMS else []
+
+    return link, keys, themes
+
+
+def _phrases(text: str, shared: list[int]) -> str:
+    """The runs of ``text`` made of the shared key 4-grams (overlapping grams merged)."""
+    from .lsh import char_shingles
+
+    t = normalize(text)
+    tokens, _ = char_shingles([t], 4)
+    hit = set(shared)
+    out, end = [], -1
+    for i, tok in enumerate(tokens.tolist()):
+        if tok in hit:
+            if i <= end and out:
+                out[-1] += t[end + 1:i + 4]
+            else:
+                out.append(t[i:i + 4])
+            end = i + 3
+    return " / ".join(out)
+
+
+def _pairs(st: pd.DataFrame, link, units: dict) -> list[dict]:
+    """Measure-problem and measure-rectification rows of consecutive years of one agency."""
+    rows = []
+    by_unit = {k: g for k, g in st.groupby(["_aid", "_year"], sort=False)}
+    for (aid, year), g in by_unit.items():
+        nxt = by_unit.get((aid, year + 1))
+        if nxt is None:
+            continue
+        later = [(j, r) for j, r in zip(nxt.index, nxt["role"]) if r in ("problem", "rectification")]
+        for i in g.index[g["role"] == "measure"]:
+            probs, rects = [], []
+            for j, role in later:
+                themes, phrases = link(i, j)
+                if themes or phrases:
+                    (probs if role == "problem" else rects).append((j, themes, phrases))
+            if not probs and not rects:
+                continue
+            status = "kept" if not probs else ("unkept" if not rects else "unclear")
+            rect = rects[0][0] if rects else None
+            for j, themes, phrases in probs or [(None, [], [])]:
+                if j is None:
+                    themes, phrases = rects[0][1], rects[0][2]
+                rows.append({"_m": i, "_p": j, "_r": rect, "_themes": themes, "_phrases": phrases, "status": status,
+                             "_stratum": units.get((aid, year + 1))})
+    return rows
+
+
+def _null(rows: list[dict], st: pd.DataFrame, keys, themes, units: dict) -> None:
+    """expected / p values of each row with a problem: the share of its stratum's units with a problem
+    linked to the measure (theme or ≥ MIN_SHARED_GRAMS shared key grams)."""
+    probs = st[st["role"] == "problem"]
+    by_stratum: dict[str, dict] = {}
+    for i, aid, y in zip(probs.index, probs["_aid"], probs["_year"]):
+        s = units.get((aid, y))
+        if s is None:
+            continue
+        d = by_stratum.setdefault(s, {"themes": {}, "grams": {}})
+        for t in themes[i]:
+            d["themes"].setdefault(t, set()).add(aid)
+        for g in keys[i]:
+            d["grams"].setdefault(g, {}).setdefault(aid, 0)
+            d["grams"][g][aid] += 1
+    sizes = Counter(units.values())
+    for row in rows:
+        d = by_stratum.get(row["_stratum"])
+        if row["_p"] is None or d is None:
+            row.update(observed=None, expected=None, p_value=None, p_conservative=None)
+            continue
+        m = row["_m"]
+        linked = set().union(*(d["themes"].get(t, set()) for t in themes[m]))
+        gram_hits = Counter(a for g in keys[m] for a in d["grams"].get(g, {}))
+        linked |= {a for a, n in gram_hits.items() if n >= MIN_SHARED_GRAMS}
+        share = max(len(linked), 1) / sizes[row["_stratum"]]
+        row.update(observed=1, expected=round(share, 4), p_value=round(share / 2, 6), p_conservative=round(share, 6))
+
+
+def promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per linked measure–problem pair (and per measure linked only to rectifications)."""
+    import pandas as pd
+
+    from .frames import complete_statements
+    from .nullmodel import benjamini_hochberg, unit_strata
+
+    st = complete_statements(statements)
+    st = st[st["year"].notna()].reset_index(drop=True)
+    st = st.assign(_aid=st["agency_id"].fillna(st["agency"]), _year=st["year"].astype(int))
+    if st.empty:
+        return pd.DataFrame(columns=PROMISE_COLUMNS)
+    u = unit_strata(st.assign(agency_id=st["_aid"]), documents)
+    units = dict(zip(zip(u["agency_id"], u["year"]), u["stratum"]))
+    link, keys, themes = _linker(st)
+    rows = _pairs(st, link, units)
+    _null(rows, st, keys, themes, units)
+    out = []
+    for r in rows:
+        m = st.loc[r["_m"]]
+        p = st.loc[r["_p"]] if r["_p"] is not None else None
+        c = st.loc[r["_r"]] if r["_r"] is not None else None
+        kinds = [k for k, v in (("theme", r["_themes"]), ("phrase", r["_phrases"])) if v]
+        out.append({
+            "finding_id": f"promise:{m['doc_id']}:{m['statement_id']}:"
+                          + (f"{p['doc_id']}:{p['statement_id']}" if p is not None else f"{c['doc_id']}:{c['statement_id']}"),
+            "agency_id": m["_aid"], "agency": (p if p is not None else c)["agency"],
+            "theme": r["_themes"][0] if r["_themes"] else None, "link": "+".join(kinds),
+            "key_phrases": _phrases(m["text"], r["_phrases"]) or None, "year_measure": int(m["_year"]), "measure": m["text"],
+            "measure_doc_id": m["doc_id"], "measure_statement_id": m["statement_id"],
+            "year_problem": int(m["_year"]) + 1 if p is not None else None,
+            "problem": None if p is None else p["text"], "problem_doc_id": None if p is None else p["doc_id"],
+            "problem_statement_id": None if p is None else p["statement_id"],
+            "rectification": None if c is None else c["text"], "rectification_doc_id": None if c is None else c["doc_id"],
+            "rectification_statement_id": None if c is None else c["statement_id"], "status": r["status"],
+            **{k: r[k] for k in ("observed", "expected", "p_value", "p_conservative")}})
+    df = pd.DataFrame(out, columns=PROMISE_COLUMNS)
+    for col in ("year_problem", "observed"):
+        df[col] = df[col].astype("Int64")
+    has_p = df["p_value"].notna()
+    df.loc[has_p, "q_value"] = benjamini_hochberg(df.loc[has_p, "p_value"].astype(float).to_numpy()).round(6)
+    return df.sort_values(["agency_id", "year_measure", "measure_statement_id"], kind="stable", ignore_index=True)
