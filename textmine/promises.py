@@ -67,13 +67,16 @@ def _phrases(text: str, shared: list[int]) -> str:
 def _pairs(st: pd.DataFrame, link, units: dict) -> list[dict]:
     """Measure-problem and measure-rectification rows of consecutive years of one agency."""
     rows = []
-    by_unit = {k: g for k, g in st.groupby(["_aid", "_year"], sort=False)}
-    for (aid, year), g in by_unit.items():
+    roles = st["role"].tolist()
+    by_unit: dict[tuple, list[int]] = {}
+    for i, unit in enumerate(zip(st["_aid"].tolist(), st["_year"].tolist())):
+        by_unit.setdefault(unit, []).append(i)
+    for (aid, year), members in by_unit.items():
         nxt = by_unit.get((aid, year + 1))
         if nxt is None:
             continue
-        later = [(j, r) for j, r in zip(nxt.index, nxt["role"]) if r in ("problem", "rectification")]
-        for i in g.index[g["role"] == "measure"]:
+        later = [(j, roles[j]) for j in nxt if roles[j] in ("problem", "rectification")]
+        for i in (i for i in members if roles[i] == "measure"):
             probs, rects = [], []
             for j, role in later:
                 themes, phrases = link(i, j)
@@ -94,10 +97,9 @@ def _pairs(st: pd.DataFrame, link, units: dict) -> list[dict]:
 def _null(rows: list[dict], st: pd.DataFrame, keys, themes, units: dict) -> None:
     """expected / p values of each row with a problem: the share of its stratum's units with a problem
     linked to the measure (theme or ≥ MIN_SHARED_GRAMS shared key grams)."""
-    probs = st[st["role"] == "problem"]
     by_stratum: dict[str, dict] = {}
-    for i, aid, y in zip(probs.index, probs["_aid"], probs["_year"]):
-        s = units.get((aid, y))
+    for i, (role, aid, y) in enumerate(zip(st["role"].tolist(), st["_aid"].tolist(), st["_year"].tolist())):
+        s = units.get((aid, y)) if role == "problem" else None
         if s is None:
             continue
         d = by_stratum.setdefault(s, {"themes": {}, "grams": {}})
@@ -120,6 +122,28 @@ def _null(rows: list[dict], st: pd.DataFrame, keys, themes, units: dict) -> None
         row.update(observed=1, expected=round(share, 4), p_value=round(share / 2, 6), p_conservative=round(share, 6))
 
 
+def _row(r: dict, cols: dict[str, list]) -> dict:
+    """The output row of one link found by :func:`_pairs`."""
+    def side(k: str | None, name: str) -> dict:
+        return {name: None if k is None else cols["text"][k],
+                f"{name}_doc_id": None if k is None else cols["doc_id"][k],
+                f"{name}_statement_id": None if k is None else cols["statement_id"][k]}
+
+    m, p, c = r["_m"], r["_p"], r["_r"]
+    other = p if p is not None else c
+    kinds = [k for k, v in (("theme", r["_themes"]), ("phrase", r["_phrases"])) if v]
+    return {
+        "finding_id": f"promise:{cols['doc_id'][m]}:{cols['statement_id'][m]}:{cols['doc_id'][other]}:"
+                      f"{cols['statement_id'][other]}",
+        "agency_id": cols["_aid"][m], "agency": cols["agency"][other],
+        "theme": r["_themes"][0] if r["_themes"] else None, "link": "+".join(kinds),
+        "key_phrases": _phrases(cols["text"][m], r["_phrases"]) if r["_phrases"] else None,
+        "year_measure": cols["_year"][m], **side(m, "measure"),
+        "year_problem": cols["_year"][m] + 1 if p is not None else None, **side(p, "problem"),
+        **side(c, "rectification"), "status": r["status"],
+        **{k: r[k] for k in ("observed", "expected", "p_value", "p_conservative")}}
+
+
 def promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per linked measure–problem pair (and per measure linked only to rectifications)."""
     import pandas as pd
@@ -135,27 +159,10 @@ def promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None) ->
     u = unit_strata(st.assign(agency_id=st["_aid"]), documents)
     units = dict(zip(zip(u["agency_id"], u["year"]), u["stratum"]))
     link, keys, themes = _linker(st)
+    cols = {c: st[c].tolist() for c in ("doc_id", "statement_id", "agency", "text", "_aid", "_year")}
     rows = _pairs(st, link, units)
     _null(rows, st, keys, themes, units)
-    out = []
-    for r in rows:
-        m = st.loc[r["_m"]]
-        p = st.loc[r["_p"]] if r["_p"] is not None else None
-        c = st.loc[r["_r"]] if r["_r"] is not None else None
-        kinds = [k for k, v in (("theme", r["_themes"]), ("phrase", r["_phrases"])) if v]
-        out.append({
-            "finding_id": f"promise:{m['doc_id']}:{m['statement_id']}:"
-                          + (f"{p['doc_id']}:{p['statement_id']}" if p is not None else f"{c['doc_id']}:{c['statement_id']}"),
-            "agency_id": m["_aid"], "agency": (p if p is not None else c)["agency"],
-            "theme": r["_themes"][0] if r["_themes"] else None, "link": "+".join(kinds),
-            "key_phrases": _phrases(m["text"], r["_phrases"]) or None, "year_measure": int(m["_year"]), "measure": m["text"],
-            "measure_doc_id": m["doc_id"], "measure_statement_id": m["statement_id"],
-            "year_problem": int(m["_year"]) + 1 if p is not None else None,
-            "problem": None if p is None else p["text"], "problem_doc_id": None if p is None else p["doc_id"],
-            "problem_statement_id": None if p is None else p["statement_id"],
-            "rectification": None if c is None else c["text"], "rectification_doc_id": None if c is None else c["doc_id"],
-            "rectification_statement_id": None if c is None else c["statement_id"], "status": r["status"],
-            **{k: r[k] for k in ("observed", "expected", "p_value", "p_conservative")}})
+    out = [_row(r, cols) for r in rows] if rows else []
     df = pd.DataFrame(out, columns=PROMISE_COLUMNS)
     for col in ("year_problem", "observed"):
         df[col] = df[col].astype("Int64")

@@ -56,17 +56,22 @@ def recurring(statements: pd.DataFrame, role: str | None = "problem", min_years:
     df = explode_themes(statements)
     if role:
         df = df[df["role"] == role]
-    rows = []
-    for (aid, theme, r), g in df.groupby(["agency_id", "theme", "role"], sort=True):
-        years = sorted({int(y) for y in g["year"]})
-        if len(years) < min_years:
+    df = df.sort_values(["agency_id", "theme", "role", "year", "order"], kind="stable")
+    keys = list(zip(df["agency_id"].tolist(), df["theme"].tolist(), df["role"].tolist()))
+    years_all, texts, names = df["year"].astype(int).tolist(), df["text"].tolist(), df["agency"].tolist()
+    rows, start = [], 0
+    for end in range(1, len(keys) + 1):  # one pass over runs of equal (agency, theme, role)
+        if end < len(keys) and keys[end] == keys[start]:
             continue
-        g = g.sort_values(["year", "order"])
-        rows.append({
-            "finding_id": _recurring_id(aid, theme, r), "agency_id": aid, "agency": g["agency"].iloc[-1],
-            "theme": theme, "role": r, "years": years, "n_years": len(years), "first_year": years[0],
-            "last_year": years[-1], "longest_run": max(len(x) for x in _runs(years)), "statements": g["text"].tolist(),
-        })
+        years = sorted(set(years_all[start:end]))
+        if len(years) >= min_years:
+            aid, theme, r = keys[start]
+            rows.append({
+                "finding_id": _recurring_id(aid, theme, r), "agency_id": aid, "agency": names[end - 1],
+                "theme": theme, "role": r, "years": years, "n_years": len(years), "first_year": years[0],
+                "last_year": years[-1], "longest_run": max(len(x) for x in _runs(years)),
+                "statements": texts[start:end]})
+        start = end
     out = pd.DataFrame(rows, columns=cols[:11])
     if len(out):
         null = recurrence_null(statements, out, documents)
@@ -109,6 +114,8 @@ def prevalence(statements: pd.DataFrame, documents: pd.DataFrame, by: str = "yea
         columns=[by, "theme", "reports", "total", "share"])
 
 
+_SIDE = {"doc": "doc_id", "agency": "agency", "year": "year", "role": "role", "text": "text",
+         "statement": "statement_id"}
 REPEATED_COLUMNS = ["finding_id", "similarity", "kind", "doc_a", "agency_a", "year_a", "role_a", "text_a",
                     "statement_a", "doc_b", "agency_b", "year_b", "role_b", "text_b", "statement_b"]
 
@@ -143,19 +150,17 @@ def repeated_text(statements: pd.DataFrame, threshold: float = 0.85, max_pairs: 
     same_group = (prev["group"] == occ["group"]) & (prev["doc"] != occ["doc"])
     links = list(zip(prev.loc[same_group, "row"].astype(int), occ.loc[same_group, "row"].astype(int),
                      prev.loc[same_group, "u"].astype(int), occ.loc[same_group, "u"].astype(int)))
-    agencies = st["agency_id"].fillna(st["agency"]).to_numpy()
+    agencies = st["agency_id"].tolist()
+    col = {c: st[c].tolist() for c in ("doc_id", "agency", "year", "role", "text", "statement_id")}
     rows = []
     for a, b, ua, ub in links:
         sim = 1.0 if ua == ub else set_cosine(grams(uniques[ua]), grams(uniques[ub]))
-        ra, rb = st.iloc[a], st.iloc[b]
         rows.append({
-            "finding_id": f"repeated:{ra['doc_id']}:{ra['statement_id']}:{rb['doc_id']}:{rb['statement_id']}",
+            "finding_id": f"repeated:{col['doc_id'][a]}:{col['statement_id'][a]}:{col['doc_id'][b]}:"
+                          f"{col['statement_id'][b]}",
             "similarity": round(min(sim, 1.0), 4),
             "kind": "same agency" if agencies[a] == agencies[b] else "across agencies",
-            "doc_a": ra["doc_id"], "agency_a": ra["agency"], "year_a": ra["year"], "role_a": ra["role"],
-            "text_a": ra["text"], "statement_a": ra["statement_id"],
-            "doc_b": rb["doc_id"], "agency_b": rb["agency"], "year_b": rb["year"], "role_b": rb["role"],
-            "text_b": rb["text"], "statement_b": rb["statement_id"],
+            **{f"{k}_a": col[c][a] for k, c in _SIDE.items()}, **{f"{k}_b": col[c][b] for k, c in _SIDE.items()},
         })
     out = pd.DataFrame(rows, columns=REPEATED_COLUMNS)
     return out.sort_values("similarity", ascending=False, kind="stable", ignore_index=True).head(max_pairs)
@@ -171,33 +176,34 @@ def evidence(statements: pd.DataFrame, recurring_frame: pd.DataFrame | None = No
 
     files = files or {}
     st = complete_statements(statements)
-    key = {(d, s): i for i, (d, s) in enumerate(zip(st["doc_id"], st["statement_id"]))}
-    rows: list[dict] = []
+    key = {(d, s): i for i, (d, s) in enumerate(zip(st["doc_id"].tolist(), st["statement_id"].tolist()))}
+    years, roles, texts = st["year"].tolist(), st["role"].tolist(), st["text"].tolist()
+    rows: list[tuple] = []
 
     def add(fid: str, kind: str, side: str | None, doc: Any, sid: Any) -> None:
         i = key.get((doc, sid))
-        if i is None:
-            return
-        r = st.iloc[i]
-        rows.append({"finding_id": fid, "kind": kind, "side": side, "doc_id": doc, "file": files.get(doc), "year": r["year"],
-                     "statement_id": sid, "role": r["role"], "text": r["text"]})
+        if i is not None:
+            rows.append((fid, kind, side, doc, files.get(doc), years[i], sid, roles[i], texts[i]))
 
     if recurring_frame is not None and len(recurring_frame):
         ex = explode_themes(st)
         ex = ex.assign(finding_id=[_recurring_id(a, t, r) for a, t, r in zip(ex["agency_id"], ex["theme"], ex["role"])])
         ex = ex[ex["finding_id"].isin(set(recurring_frame["finding_id"]))].sort_values(["finding_id", "year", "order"])
-        for fid, doc, sid in zip(ex["finding_id"], ex["doc_id"], ex["statement_id"]):
+        for fid, doc, sid in zip(ex["finding_id"].tolist(), ex["doc_id"].tolist(), ex["statement_id"].tolist()):
             add(fid, "recurring", None, doc, sid)
-    for r in (promises_frame.itertuples() if promises_frame is not None else ()):
-        add(r.finding_id, "promise", "a", r.measure_doc_id, r.measure_statement_id)
-        if r.problem_doc_id is not None:
-            add(r.finding_id, "promise", "b", r.problem_doc_id, r.problem_statement_id)
-        if r.rectification_doc_id is not None:
-            add(r.finding_id, "promise", "b", r.rectification_doc_id, r.rectification_statement_id)
-    for r in (repeated_frame.itertuples() if repeated_frame is not None else ()):
-        add(r.finding_id, "repeated", "a", r.doc_a, r.statement_a)
-        add(r.finding_id, "repeated", "b", r.doc_b, r.statement_b)
-    out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    pcols = ["finding_id", "measure_doc_id", "measure_statement_id", "problem_doc_id", "problem_statement_id",
+             "rectification_doc_id", "rectification_statement_id"]
+    for fid, md, ms, pd_, ps, rd, rs in (promises_frame[pcols].itertuples(index=False, name=None)
+                                         if promises_frame is not None else ()):
+        add(fid, "promise", "a", md, ms)
+        add(fid, "promise", "b", pd_, ps)
+        add(fid, "promise", "b", rd, rs)
+    rcols = ["finding_id", "doc_a", "statement_a", "doc_b", "statement_b"]
+    for fid, da, sa, db, sb in (repeated_frame[rcols].itertuples(index=False, name=None)
+                                if repeated_frame is not None else ()):
+        add(fid, "repeated", "a", da, sa)
+        add(fid, "repeated", "b", db, sb)
+    out = pd.DataFrame.from_records(rows, columns=EVIDENCE_COLUMNS)
     out["year"] = out["year"].astype("Int64")
     return out
 
