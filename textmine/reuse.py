@@ -9,7 +9,7 @@ clusters. Everything after that is group-bys over the clusters, so time and memo
   clusters holding a clause of an earlier report of the same agency; from other agencies when half are in
   clusters holding a clause of another agency's report of the same or an earlier year;
 - a report's *source* is the earlier report that contains the largest share (≥ ``source_share``) of its
-  clause clusters (the latest such report on ties); following sources gives copy chains;
+  clause clusters (on ties the latest, then one of the same agency); following sources gives copy chains;
 - agencies whose clause sets overlap by ``family_share`` or more (of the smaller set) are one template family.
 """
 
@@ -187,11 +187,12 @@ def copies(occ: pd.DataFrame, documents: pd.DataFrame, source_share: float = 0.5
             continue
         shared = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
         share = shared / len(sets[j])
-        key = (round(share, 6), int(years[i]), int(i), shared)
+        same = docs.at[i, "agency_id"] == docs.at[j, "agency_id"]
+        key = (round(share, 6), int(years[i]), bool(same), int(i), shared)
         if share >= source_share and (j not in best or key > best[j]):
             best[j] = key
     rows = []
-    for j, (share, _, i, shared) in sorted(best.items()):
+    for j, (share, _, _, i, shared) in sorted(best.items()):
         a, s = docs.iloc[j], docs.iloc[i]
         rows.append({"doc_id": a["doc_id"], "agency_id": a["agency_id"], "agency": a["agency"], "year": int(a["year"]),
                      "source_doc_id": s["doc_id"], "source_agency_id": s["agency_id"], "source_agency": s["agency"],
