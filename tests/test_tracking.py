@@ -84,6 +84,9 @@ def test_strata_keep_template_eras_apart():
     by_era = recurrence_null(st, keys, docs).set_index(["agency_id", "theme", "role"])
     pooled = recurrence_null(st, keys).set_index(["agency_id", "theme", "role"])
     assert not np.allclose(by_era["expected"], pooled["expected"])
+    # Without template information the strata are year × level; pooling the eras back gives the same.
+    year_only = recurrence_null(st, keys, docs, strata=("year", "level")).set_index(["agency_id", "theme", "role"])
+    assert np.allclose(year_only["expected"], pooled["expected"])
 
 
 def _promise_frame():

@@ -252,7 +252,7 @@ def cmd_recurring(args: argparse.Namespace) -> int:
         sources = [s.strip() for s in args.compare_themes.split(",") if s.strip()]
         if len(sources) < 2:
             raise TextmineError("--compare-themes needs two or more sources, e.g. rules,model")
-        cmp = compare_themes(corpus, sources)
+        cmp = compare_themes(corpus, sources, strata=_strata(args))
         if args.json:
             _print_json(cmp)
         else:
@@ -263,12 +263,19 @@ def cmd_recurring(args: argparse.Namespace) -> int:
                              [[p["a"], p["b"], p["both"], len(p["only_a"]), len(p["only_b"]), p["jaccard"]]
                               for p in cmp["pairs"]]))
         return _batch_exit(args, corpus)
-    rep = recurring_report(corpus, threshold=args.threshold)
+    rep = recurring_report(corpus, threshold=args.threshold, strata=_strata(args))
     if args.json:
         _print_json(rep)
         return _batch_exit(args, corpus)
     _print_recurring(rep)
     return _batch_exit(args, corpus)
+
+
+def _strata(args: argparse.Namespace) -> list[str]:
+    strata = [s.strip() for s in args.strata.split(",") if s.strip()]
+    if not strata or set(strata) - {"year", "level", "era"}:
+        raise TextmineError(f"--strata takes year, level and era, not {args.strata!r}")
+    return strata
 
 
 def _print_recurring(rep: dict) -> None:
@@ -435,6 +442,8 @@ def _add_recurring(sub) -> None:
     sp.add_argument("--threshold", type=float, default=0.85, help="similarity for repeated text (default 0.85)")
     sp.add_argument("--compare-themes", metavar="A,B", help="compare the recurring findings under theme sources "
                                                             "(rules, model, calibrated), e.g. rules,model")
+    sp.add_argument("--strata", default="year,level,era",
+                    help="what the null model holds fixed (default year,level,era; e.g. year to pool levels)")
     sp.set_defaults(func=cmd_recurring)
 
 

@@ -17,6 +17,7 @@ adjustment of ``p_value`` over the family of findings reported together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 NULL_COLUMNS = ["observed", "expected", "p_value", "p_conservative", "q_value"]
+# What a stratum holds fixed; pass a subset (e.g. ("year",)) to pool levels or eras when strata are thin.
+STRATA = ("year", "level", "era")
 
 
 def era(template) -> str:
@@ -32,8 +35,9 @@ def era(template) -> str:
     return str(template) if template in ("2021", "2019", "legacy") else "unknown"
 
 
-def unit_strata(statements: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per unit (agency_id, year) with its stratum label: year|level|era."""
+def unit_strata(statements: pd.DataFrame, documents: pd.DataFrame | None = None,
+                strata: Sequence[str] = STRATA) -> pd.DataFrame:
+    """One row per unit (agency_id, year) with its stratum label, e.g. ``2023|county|2021``."""
     import pandas as pd
 
     src = documents if documents is not None and len(documents) else statements
@@ -45,7 +49,13 @@ def unit_strata(statements: pd.DataFrame, documents: pd.DataFrame | None = None)
     u["_era"] = u["template"].map(era) if "template" in u else "unknown"
     # An agency with reports of two eras in one year (a re-issue) counts once, in the later form.
     u = u.sort_values(["agency_id", "year", "_era"]).drop_duplicates(["agency_id", "year"], keep="last")
-    u["stratum"] = u["year"].astype(str) + "|" + u["_level"] + "|" + u["_era"]
+    unknown = set(strata) - {"year", "level", "era"}
+    if unknown:
+        raise ValueError(f"unknown strata {sorted(unknown)}; use year, level, era")
+    parts = {"year": u["year"].astype(str), "level": u["_level"], "era": u["_era"]}
+    u["stratum"] = ""
+    for name in strata:
+        u["stratum"] = u["stratum"] + "|" + parts[name]
     return pd.DataFrame(u[["agency_id", "year", "stratum"]]).reset_index(drop=True)
 
 
@@ -92,15 +102,15 @@ def _feature_table(statements: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
     return f.merge(units, on=["agency_id", "year"], how="inner")
 
 
-def recurrence_null(statements: pd.DataFrame, keys: pd.DataFrame, documents: pd.DataFrame | None = None
-                    ) -> pd.DataFrame:
+def recurrence_null(statements: pd.DataFrame, keys: pd.DataFrame, documents: pd.DataFrame | None = None,
+                    strata: Sequence[str] = STRATA) -> pd.DataFrame:
     """observed / expected / p_value / p_conservative / q_value for each (agency_id, theme, role) of ``keys``.
 
     observed: the agency's report years stating the theme in that role; expected: its mean under the null.
     """
     import pandas as pd
 
-    units = unit_strata(statements, documents)
+    units = unit_strata(statements, documents, strata)
     feats = _feature_table(statements, units)
     size = units.groupby("stratum").size()
     share = feats.groupby(["stratum", "theme", "role"]).size().rename("n").reset_index()
@@ -124,7 +134,7 @@ def recurrence_null(statements: pd.DataFrame, keys: pd.DataFrame, documents: pd.
 
 
 def permutation_pvalues(statements: pd.DataFrame, keys: pd.DataFrame, documents: pd.DataFrame | None = None,
-                        n_perm: int = 2000, seed: int = 0) -> pd.DataFrame:
+                        n_perm: int = 2000, seed: int = 0, strata: Sequence[str] = STRATA) -> pd.DataFrame:
     """The same null sampled: agencies' units shuffled within strata ``n_perm`` times (seeded).
 
     Returns agency_id, theme, role, observed, p_value (mid-p: ties count half), p_conservative.
@@ -132,7 +142,7 @@ def permutation_pvalues(statements: pd.DataFrame, keys: pd.DataFrame, documents:
     """
     import pandas as pd
 
-    units = unit_strata(statements, documents)
+    units = unit_strata(statements, documents, strata)
     feats = _feature_table(statements, units)
     k = keys[["agency_id", "theme", "role"]].drop_duplicates().reset_index(drop=True)
     uidx = {(a, y): i for i, (a, y) in enumerate(zip(units["agency_id"], units["year"]))}

@@ -16,6 +16,7 @@ linked to the measure by the same rule.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .reuse import normalize
@@ -144,7 +145,8 @@ def _row(r: dict, cols: dict[str, list]) -> dict:
         **{k: r[k] for k in ("observed", "expected", "p_value", "p_conservative")}}
 
 
-def promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+def promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None,
+             strata: Sequence[str] = ("year", "level", "era")) -> pd.DataFrame:
     """One row per linked measure–problem pair (and per measure linked only to rectifications)."""
     import pandas as pd
 
@@ -156,7 +158,7 @@ def promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None) ->
     st = st.assign(_aid=st["agency_id"].fillna(st["agency"]), _year=st["year"].astype(int))
     if st.empty:
         return pd.DataFrame(columns=PROMISE_COLUMNS)
-    u = unit_strata(st.assign(agency_id=st["_aid"]), documents)
+    u = unit_strata(st.assign(agency_id=st["_aid"]), documents, strata)
     units = dict(zip(zip(u["agency_id"], u["year"]), u["stratum"]))
     link, keys, themes = _linker(st)
     cols = {c: st[c].tolist() for c in ("doc_id", "statement_id", "agency", "text", "_aid", "_year")}

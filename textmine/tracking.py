@@ -38,13 +38,15 @@ def _recurring_id(agency_id: Any, theme: str, role: str) -> str:
 
 
 def recurring(statements: pd.DataFrame, role: str | None = "problem", min_years: int = 2,
-              documents: pd.DataFrame | None = None) -> pd.DataFrame:
+              documents: pd.DataFrame | None = None, strata: Sequence[str] = ("year", "level", "era")
+              ) -> pd.DataFrame:
     """One row per (agency, theme, role) stated in ``min_years`` or more report years of one agency.
 
     Columns: finding_id, agency_id, agency (the latest name), theme, role, years, n_years, first_year,
     last_year, longest_run (consecutive years), statements (texts in year order), and the null model's
     observed, expected, p_value, p_conservative, q_value (BH over the rows returned).
-    ``documents`` (the corpus frame) gives the strata their template era and counts years without statements.
+    ``documents`` (the corpus frame) gives the strata their template era and counts years without statements;
+    ``strata`` is what the null holds fixed (:mod:`textmine.nullmodel`).
     """
     import pandas as pd
 
@@ -74,14 +76,15 @@ def recurring(statements: pd.DataFrame, role: str | None = "problem", min_years:
         start = end
     out = pd.DataFrame(rows, columns=cols[:11])
     if len(out):
-        null = recurrence_null(statements, out, documents)
+        null = recurrence_null(statements, out, documents, strata)
         out = out.merge(null, on=["agency_id", "theme", "role"], how="left")
         out["q_value"] = benjamini_hochberg(out["p_value"].to_numpy()).round(6)
     out = pd.DataFrame(out, columns=cols)
     return out.sort_values(["n_years", "agency_id", "theme"], ascending=[False, True, True], ignore_index=True)
 
 
-def unkept_promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+def unkept_promises(statements: pd.DataFrame, documents: pd.DataFrame | None = None,
+                    strata: Sequence[str] = ("year", "level", "era")) -> pd.DataFrame:
     """Measures of year N linked to a problem of the same agency in year N+1 (one row per measure–problem
     pair) or to a rectification: ``status`` kept / unkept / unclear (see :mod:`textmine.promises`).
 
@@ -90,7 +93,7 @@ def unkept_promises(statements: pd.DataFrame, documents: pd.DataFrame | None = N
     """
     from .promises import promises
 
-    return promises(statements, documents)
+    return promises(statements, documents, strata)
 
 
 def prevalence(statements: pd.DataFrame, documents: pd.DataFrame, by: str = "year", role: str | None = "problem"):
@@ -252,13 +255,14 @@ class Tracking:
 
 
 def track(statements: pd.DataFrame, documents: pd.DataFrame | None = None, *, role: str | None = None,
-          threshold: float = 0.85, clause_threshold: float = 0.8, seed: int = 0) -> Tracking:
+          threshold: float = 0.85, clause_threshold: float = 0.8, seed: int = 0,
+          strata: Sequence[str] = ("year", "level", "era")) -> Tracking:
     """All tracking frames of a statements frame (and the documents frame: files, template eras, gaps)."""
     from .reuse import reuse
 
     statements = complete_statements(statements)
-    rec = recurring(statements, role=role, documents=documents)
-    prom = unkept_promises(statements, documents)
+    rec = recurring(statements, role=role, documents=documents, strata=strata)
+    prom = unkept_promises(statements, documents, strata)
     rep = repeated_text(statements, threshold=threshold, seed=seed)
     files = dict(zip(documents["doc_id"], documents["path"])) if documents is not None and "path" in documents else {}
     ru = reuse(statements, documents, threshold=clause_threshold, seed=seed)
@@ -271,7 +275,8 @@ def corpus_tracking(corpus: Corpus, **kw: Any) -> Tracking:
     return track(corpus.statements, corpus.documents, **kw)
 
 
-def compare_themes(corpus: Corpus, sources: Sequence[str]) -> dict[str, Any]:
+def compare_themes(corpus: Corpus, sources: Sequence[str], strata: Sequence[str] = ("year", "level", "era")
+                   ) -> dict[str, Any]:
     """How the recurring findings change with the theme source (``rules``, ``model``, ``calibrated``):
     per source the number of findings and significant ones (q < 0.05), and per pair of sources the
     findings both have, the Jaccard overlap and those only one of them has."""
@@ -283,7 +288,7 @@ def compare_themes(corpus: Corpus, sources: Sequence[str]) -> dict[str, Any]:
     for name in sources:
         tagged = classify(st["text"].fillna("").tolist(), theme_source(name))
         s = st.assign(themes=[t for t, _ in tagged])
-        rec = recurring(s, role=None, documents=corpus.documents)
+        rec = recurring(s, role=None, documents=corpus.documents, strata=strata)
         per[name] = rec
     out: dict[str, Any] = {"sources": {n: {"findings": len(r), "significant": int((r["q_value"] < 0.05).sum())}
                                        for n, r in per.items()}, "pairs": []}
@@ -322,9 +327,10 @@ def _evidence_json(ev: pd.DataFrame) -> dict[str, list[dict]]:
     return out
 
 
-def recurring_report(corpus: Corpus, threshold: float = 0.85, tracking: Tracking | None = None) -> dict:
+def recurring_report(corpus: Corpus, threshold: float = 0.85, tracking: Tracking | None = None,
+                     strata: Sequence[str] = ("year", "level", "era")) -> dict:
     """The JSON of ``textmine recurring --json`` (docs/tracking.md lists every key)."""
-    t = tracking or corpus_tracking(corpus, threshold=threshold)
+    t = tracking or corpus_tracking(corpus, threshold=threshold, strata=strata)
     ev = _evidence_json(t.evidence)
     null = ["observed", "expected", "p_value", "p_conservative", "q_value"]
     recurring_rows = [
