@@ -247,12 +247,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_recurring(args: argparse.Namespace) -> int:
     from .tracking import compare_themes, recurring_report
 
+    strata = _strata(args)  # before parsing: a typo should not cost a corpus parse
     corpus = _corpus(args)
     if args.compare_themes:
         sources = [s.strip() for s in args.compare_themes.split(",") if s.strip()]
         if len(sources) < 2:
             raise TextmineError("--compare-themes needs two or more sources, e.g. rules,model")
-        cmp = compare_themes(corpus, sources, strata=_strata(args))
+        cmp = compare_themes(corpus, sources, strata=strata)
         if args.json:
             _print_json(cmp)
         else:
@@ -263,7 +264,7 @@ def cmd_recurring(args: argparse.Namespace) -> int:
                              [[p["a"], p["b"], p["both"], len(p["only_a"]), len(p["only_b"]), p["jaccard"]]
                               for p in cmp["pairs"]]))
         return _batch_exit(args, corpus)
-    rep = recurring_report(corpus, threshold=args.threshold, strata=_strata(args))
+    rep = recurring_report(corpus, threshold=args.threshold, strata=strata)
     if args.json:
         _print_json(rep)
         return _batch_exit(args, corpus)
