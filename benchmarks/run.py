@@ -3,6 +3,7 @@
     python benchmarks/run.py --quick          # about a minute; CI-friendly
     python benchmarks/run.py --reports 10000  # the full ingest target
     python benchmarks/run.py --json           # machine-readable; always written to benchmarks/results.json
+    python benchmarks/run.py --recurring      # only `recurring` at 2,500 and 10,000 reports (recurring_scaling.py)
 
 Ratios are against baselines run in the same process (a plain regex section/table splitter of the kind
 other parsers of these reports use; the rule tagger alone for themes), since the machines are noisy.
@@ -121,7 +122,14 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=None, help="reports for the store ingest (default 10000, quick 400)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--ocr", action="store_true", help="also OCR the scan fixture (needs textmine[ocr]; ~30 s)")
+    ap.add_argument("--recurring", action="store_true",
+                    help="only the `recurring` scaling (2,500 vs 10,000 synthetic reports; benchmarks/recurring_scaling.py)")
     args = ap.parse_args()
+    if args.recurring:
+        from benchmarks.recurring_scaling import scaling
+
+        print(json.dumps(scaling(), indent=2))
+        return
     n_text = 120 if args.quick else 600
     n_pdf = 12 if args.quick else 60
     n_ingest = args.reports or (400 if args.quick else 10000)

@@ -136,3 +136,26 @@ def test_train_rejects_labels_outside_the_codebook(tmp_path):
     bad.write_text(json.dumps({"text": "人员不足。", "themes": ["staffng"]}, ensure_ascii=False) + "\n", encoding="utf-8")
     p = run("train", str(bad), "-o", str(tmp_path / "m.npz"))
     assert p.returncode == 1 and "Traceback" not in p.stderr and "staffng" in p.stderr
+
+
+def test_recurring_json_has_evidence_null_model_timeline_and_reports():
+    p = run("recurring", "--no-store", "--json", "--strata", "year")
+    assert p.returncode == 0, p.stderr
+    rep = json.loads(p.stdout)
+    assert {"recurring", "unkept_promises", "repeated_text", "timeline", "reports"} <= set(rep)
+    r = rep["recurring"][0]
+    assert {"agency", "theme", "role", "years", "statements", "observed", "expected", "p_value"} <= set(r)
+    assert r["evidence"] and all(e["file"] and e["statement_id"] for e in r["evidence"])
+    assert {e["year"] for e in r["evidence"]} == set(r["years"])
+    u = rep["unkept_promises"][0]
+    assert u["status"] in ("kept", "unkept", "unclear") and {e["side"] for e in u["evidence"]} == {"a", "b"}
+    assert {"doc_id", "file", "statement_id"} <= set(rep["repeated_text"][0]["a"])
+    assert set(rep["timeline"][0]) >= {"agency_id", "agency", "year", "theme", "role", "n"}
+    assert len(rep["reports"]) == 16 and set(rep["reports"][0]) >= {"doc_id", "agency_id", "year", "reuse_share",
+                                                                    "cross_agency_share"}
+
+
+def test_recurring_rejects_unknown_strata_in_one_line(tmp_path):
+    p = run("recurring", str(tmp_path), "--strata", "year,region")
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert p.stderr.strip().splitlines() == ["textmine: error: --strata takes year, level and era, not 'year,region'"]

@@ -37,3 +37,28 @@ def test_prevalence_and_findings_plots():
     fin = pd.DataFrame({"rule": ["R1", "R1", "R5"], "severity": ["error", "error", "warning"]})
     ax = plots.findings_by_rule(fin)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["R1", "R2", "R3", "R4", "R5", "R6"]
+
+
+def test_theme_timeline_hatches_years_without_a_report(monkeypatch):
+    from textmine.tracking import timeline
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "agency": ["甲局", "甲局", "乙局"], "agency_id": ["x", "x", "y"],
+                         "year": [2020, 2023, 2023]})
+    st = pd.DataFrame([
+        {"doc_id": "a", "agency": "甲局", "agency_id": "x", "year": 2020, "role": "problem", "themes": ["staffing"]},
+        {"doc_id": "b", "agency": "甲局", "agency_id": "x", "year": 2023, "role": "problem", "themes": ["staffing"]},
+        {"doc_id": "b", "agency": "甲局", "agency_id": "x", "year": 2023, "role": "problem", "themes": ["staffing"]},
+    ])
+    ax = plots.theme_timeline(timeline(st, docs), "x")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021", "2022", "2023"]
+    arr = ax.images[0].get_array()
+    assert arr.mask.tolist() == [[False, True, True, False]] and arr[0, 3] == 2
+    assert len(ax.patches) == 2
+
+
+def test_reuse_by_year_lines():
+    rep = pd.DataFrame({"doc_id": ["a", "b", "c"], "agency_id": ["x", "x", "y"], "year": [2020, 2021, 2021],
+                        "reuse_share": [0.0, 1.0, 0.0], "cross_agency_share": [0.0, 0.5, 0.5]})
+    ax = plots.reuse_by_year(rep)
+    assert [list(line.get_ydata()) for line in ax.lines] == [[0.0, 50.0], [0.0, 50.0]]

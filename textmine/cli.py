@@ -245,25 +245,55 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_recurring(args: argparse.Namespace) -> int:
-    from .tracking import recurring_report
+    from .tracking import compare_themes, recurring_report
 
+    strata = _strata(args)  # before parsing: a typo should not cost a corpus parse
     corpus = _corpus(args)
-    rep = recurring_report(corpus, threshold=args.threshold)
+    if args.compare_themes:
+        sources = [s.strip() for s in args.compare_themes.split(",") if s.strip()]
+        if len(sources) < 2:
+            raise TextmineError("--compare-themes needs two or more sources, e.g. rules,model")
+        cmp = compare_themes(corpus, sources, strata=strata)
+        if args.json:
+            _print_json(cmp)
+        else:
+            con = _console()
+            con.print(_table("recurring findings per theme source", ["source", "findings", "q < 0.05"],
+                             [[n, v["findings"], v["significant"]] for n, v in cmp["sources"].items()]))
+            con.print(_table("agreement", ["a", "b", "both", "only a", "only b", "jaccard"],
+                             [[p["a"], p["b"], p["both"], len(p["only_a"]), len(p["only_b"]), p["jaccard"]]
+                              for p in cmp["pairs"]]))
+        return _batch_exit(args, corpus)
+    rep = recurring_report(corpus, threshold=args.threshold, strata=strata)
     if args.json:
         _print_json(rep)
         return _batch_exit(args, corpus)
+    _print_recurring(rep)
+    return _batch_exit(args, corpus)
+
+
+def _strata(args: argparse.Namespace) -> list[str]:
+    strata = [s.strip() for s in args.strata.split(",") if s.strip()]
+    if not strata or set(strata) - {"year", "level", "era"}:
+        raise TextmineError(f"--strata takes year, level and era, not {args.strata!r}")
+    return strata
+
+
+def _print_recurring(rep: dict) -> None:
     con = _console()
-    con.print(_table("themes recurring across years (per agency)", ["agency", "theme", "role", "years", "longest run"],
-                     [[r["agency"], r["theme"], r["role"], ", ".join(map(str, r["years"])), r["longest_run"]]
-                      for r in rep["recurring"]]))
-    con.print(_table("measures promised, then the same theme again as a problem next year",
-                     ["agency", "theme", "measure year", "problem year", "measure"],
-                     [[u["agency"], u["theme"], u["year_measure"], u["year_problem"], u["measure"][:60]]
-                      for u in rep["unkept_promises"]]))
+    con.print(_table("themes recurring across years (per agency)",
+                     ["agency", "theme", "role", "years", "longest run", "expected", "p"],
+                     [[r["agency"], r["theme"], r["role"], ", ".join(map(str, r["years"])), r["longest_run"],
+                       r["expected"], r["p_value"]] for r in rep["recurring"]]))
+    con.print(_table("measures of year N against problems and rectifications of year N+1",
+                     ["agency", "theme", "measure year", "status", "p", "measure"],
+                     [[u["agency"], u["theme"] or u["key_phrases"], u["year_measure"], u["status"], u["p_value"],
+                       u["measure"][:60]] for u in rep["unkept_promises"]]))
     con.print(_table("repeated text (near-identical statements)", ["similarity", "kind", "a", "b", "text"],
                      [[p["similarity"], p["kind"], f"{p['a']['agency']} {p['a']['year']}",
                        f"{p['b']['agency']} {p['b']['year']}", p["a"]["text"][:60]] for p in rep["repeated_text"]]))
-    return _batch_exit(args, corpus)
+    con.print(_table("copy chains", ["chain", "step", "agency", "year", "share copied"],
+                     [[c["chain_id"], c["step"], c["agency"], c["year"], c["share"]] for c in rep["copy_chains"]]))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -408,11 +438,17 @@ def _add_validate(sub) -> None:
 
 def _add_recurring(sub) -> None:
     sp = sub.add_parser("recurring", help="themes that recur across years per agency, and repeated text",
-                        description="Themes an agency states as problems in two or more years, measures "
-                                    "whose theme returns as a problem the next year, and near-identical "
-                                    "statements across years or agencies (boilerplate).")
+                        description="Themes an agency states in two or more years (with a p-value under "
+                                    "the null of docs/tracking.md), measures of year N against the problems and "
+                                    "rectifications of year N+1 (kept, unkept, unclear), near-identical "
+                                    "statements, clause reuse per report, copy chains and template families. "
+                                    "Every finding lists its evidence in --json.")
     _add_corpus_args(sp)
     sp.add_argument("--threshold", type=float, default=0.85, help="similarity for repeated text (default 0.85)")
+    sp.add_argument("--compare-themes", metavar="A,B", help="compare the recurring findings under theme sources "
+                                                            "(rules, model, calibrated), e.g. rules,model")
+    sp.add_argument("--strata", default="year,level,era",
+                    help="what the null model holds fixed (default year,level,era; e.g. year to pool levels)")
     sp.set_defaults(func=cmd_recurring)
 
 

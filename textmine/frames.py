@@ -124,6 +124,25 @@ def build_frames(records: Iterable[dict] | FrameRows, agency_map: Mapping[str, s
     return out
 
 
+def explode_themes(statements: pd.DataFrame) -> pd.DataFrame:
+    """One row per (statement, theme) of a statements frame, without ``other`` and without undated reports."""
+    df = statements.explode("themes").rename(columns={"themes": "theme"})
+    return df[df["theme"].notna() & (df["theme"] != "other") & df["year"].notna()]
+
+
+def complete_statements(statements: pd.DataFrame) -> pd.DataFrame:
+    """A statements frame with the columns analyses rely on, for frames built by hand: ``statement_id``
+    (the row's position in its report when absent), ``order``, ``agency_id`` (the agency name when absent)."""
+    st = statements
+    if "agency_id" not in st:
+        st = st.assign(agency_id=st["agency"])
+    if "order" not in st:
+        st = st.assign(order=st.groupby("doc_id").cumcount())
+    if "statement_id" not in st:
+        st = st.assign(statement_id=["s" + str(i + 1) for i in st.groupby("doc_id").cumcount()])
+    return st.assign(agency_id=st["agency_id"].fillna(st["agency"]))
+
+
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A pandas frame of ``rows`` with the standard columns and dtypes of frame ``name``."""
     import pandas as pd

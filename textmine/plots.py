@@ -143,3 +143,64 @@ def requests_over_time(table: pd.DataFrame, ax=None):
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)
     return ax
+
+
+def theme_timeline(timeline: pd.DataFrame, agency_id: str, role: str | None = "problem", ax=None, codebook=None):
+    """Theme × year heat map of one agency (statements per theme and year); years without a report hatched.
+
+    ``timeline`` is the tidy frame of :func:`textmine.tracking.timeline`.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    chinese = _setup()
+    tl = timeline[timeline["agency_id"] == agency_id]
+    if tl.empty:
+        raise ValueError(f"no timeline rows for agency {agency_id!r}")
+    years = list(range(int(tl["year"].min()), int(tl["year"].max()) + 1))
+    gaps = set(tl.loc[~tl["report"].astype(bool), "year"].astype(int))
+    rows = tl[tl["report"].astype(bool) & tl["theme"].notna()]
+    if role:
+        rows = rows[rows["role"] == role]
+    themes = sorted(set(rows["theme"]))
+    data = np.zeros((len(themes), len(years)))
+    for t, y, n in zip(rows["theme"], rows["year"].astype(int), rows["n"].astype(int)):
+        data[themes.index(t), years.index(y)] += n
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.5 + 0.45 * len(years), 1 + 0.4 * max(3, len(themes))))
+    masked = np.ma.masked_array(data, mask=np.zeros_like(data, dtype=bool))
+    for y in gaps:
+        masked.mask[:, years.index(y)] = True
+    im = ax.imshow(masked, cmap="Reds", aspect="auto", vmin=0)
+    for y in gaps:  # a year without a report is a gap, not a zero
+        ax.axvspan(years.index(y) - 0.5, years.index(y) + 0.5, facecolor="none", edgecolor="0.6", hatch="//")
+    ax.set_xticks(range(len(years)), [str(y) for y in years], rotation=90)
+    ax.set_yticks(range(len(themes)), [theme_label(t, chinese, codebook) for t in themes])
+    name = tl["agency"].dropna().iloc[-1] if tl["agency"].notna().any() else agency_id
+    ax.set_title(f"{name}：各年份的问题主题（斜线：无报告）" if chinese else
+                 "Themes by year (hatched: no report)")
+    plt.colorbar(im, ax=ax, fraction=0.03)
+    return ax
+
+
+def reuse_by_year(reports: pd.DataFrame, agency_id: str | None = None, ax=None):
+    """Lines: mean reuse_share (from the agency's earlier reports) and cross_agency_share per report year,
+    over the corpus or one agency. ``reports`` is the per-report frame of ``textmine.tracking``."""
+    import matplotlib.pyplot as plt
+
+    chinese = _setup()
+    df = reports if agency_id is None else reports[reports["agency_id"] == agency_id]
+    df = df.dropna(subset=["year"])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    by = df.groupby(df["year"].astype(int))[["reuse_share", "cross_agency_share"]].mean()
+    labels = {"reuse_share": "沿用本机构往年" if chinese else "from the agency's earlier reports",
+              "cross_agency_share": "与其他机构相同" if chinese else "shared with other agencies"}
+    for col in by.columns:
+        ax.plot(by.index.astype(str), by[col] * 100, marker="o", label=labels[col])
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("重复语句占比 (%)" if chinese else "statements repeated (%)")
+    ax.set_title("第五部分的文字沿用" if chinese else "Text reuse in section 5")
+    ax.legend(frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
