@@ -178,11 +178,14 @@ def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed:
     """Rebuild the derived tables from the store batch by batch, in one transaction; the cross-year rules
     run once at the end, on what they need of every record (the same input Corpus gives them). The
     Parquet datasets are then copied from those tables. Returns the reports written."""
+    from itertools import islice
+
     import pandas as pd
 
     from .batch import CACHE_VERSION
-    from .frames import COLUMNS, FrameRows, build_frames, cross_year_rows, frame, portable
+    from .frames import COLUMNS, FINDING_COLUMNS, FrameRows, build_frames, frame, portable
     from .store import DERIVED
+    from .validate import iter_corpus
 
     cross_year: list[dict] = []
     redo: list[dict] = []
@@ -199,9 +202,10 @@ def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed:
         if not n_docs:  # no record at all: the tables still exist, empty, as after `stats`
             for name in COLUMNS:
                 append(name, portable(frame(name, [])))
-        found = cross_year_rows(cross_year)
-        if found:
-            append("findings", portable(frame("findings", found)))
+        # The cross-year findings, streamed in chunks (a corpus of copies can give many).
+        found = ({k: f.get(k) for k in FINDING_COLUMNS} for f in iter_corpus(cross_year))
+        while chunk := list(islice(found, 20 * max(batch, 1))):
+            append("findings", portable(frame("findings", chunk)))
         append("failed", portable(pd.DataFrame(failed, columns=["path", "reason"])))
         if tree is not None:
             for name in (n for n in DERIVED if n != "failed"):
