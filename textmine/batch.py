@@ -13,8 +13,9 @@ import hashlib
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -258,13 +259,21 @@ def _rss_mb(pid: int) -> float:
 class _Worker:
     proc: Any
     conn: Any
-    task: tuple[str, str] | None = None
-    started: float = 0.0
+    # Sent and not yet answered, in order: the first is being parsed, the next waits in the pipe (so a
+    # worker never idles while the parent handles a result).
+    tasks: Any = field(default_factory=deque)
+    started: float = 0.0  # when the first of ``tasks`` began
     ready: bool = False
+
+    @property
+    def task(self) -> tuple[str, str] | None:
+        return self.tasks[0] if self.tasks else None
 
 
 class _WorkerPool:
     """Worker processes with a watchdog over time and memory (see :func:`parse_many`)."""
+
+    IN_FLIGHT = 2  # tasks sent to a worker at a time
 
     def __init__(self, n: int, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
         import multiprocessing as mp
@@ -313,9 +322,11 @@ class _WorkerPool:
 
     def _dispatch(self) -> None:
         for w in self.pool:
-            if w.ready and w.task is None and self.pending:
-                w.task, w.started = self.pending.popleft(), time.monotonic()
-                w.conn.send(w.task)
+            while w.ready and len(w.tasks) < self.IN_FLIGHT and self.pending:
+                if not w.tasks:
+                    w.started = time.monotonic()
+                w.tasks.append(self.pending.popleft())
+                w.conn.send(w.tasks[-1])
 
     def _parse_here(self) -> None:
         import warnings
@@ -334,11 +345,14 @@ class _WorkerPool:
         return min([max(0.0, t) for t in waits] + ([tick] if tick else []), default=None)
 
     def _finish(self, w: _Worker, res: dict) -> None:
-        w.task = None
+        w.tasks.popleft()
+        w.started = time.monotonic()  # the next one in its pipe starts now
         self.sink(res)
         self.done()
 
     def _replace(self, w: _Worker) -> None:
+        self.pending.extendleft(reversed(w.tasks))  # sent but not started: another worker takes them
+        w.tasks.clear()
         self._stop(w)
         self.pool.remove(w)
         if self.pending:
@@ -382,6 +396,7 @@ class _WorkerPool:
         elif not w.ready:
             self.failed_starts += 1
         if self.failed_starts >= 3:
+            self.pending.extendleft(reversed(w.tasks))
             self._stop(w)
             self.pool.remove(w)
         else:

@@ -54,7 +54,7 @@ class Corpus:
     ) -> Corpus:
         """Parse every report under ``path``. ``store``: None → ``PATH/.textmine/corpus.duckdb``;
         False → no store (parse everything in memory); a path → that DuckDB file."""
-        from .store import Store, default_store_path
+        from .store import default_store_path, open_or_uncached
 
         files = find_reports(path)
         mapping = load_agency_map(agency_map)
@@ -67,7 +67,10 @@ class Corpus:
             return corpus
         store_path = Path(store) if store not in (None, True) else default_store_path(
             path if Path(path).is_dir() else Path(path).parent)
-        with Store(store_path) as st:
+        with open_or_uncached(store_path) as st:
+            if st is None:  # the location cannot be written: parse everything, keep nothing
+                parse_many(list(hashes.items()), workers, progress, lambda r: results.__setitem__(r["path"], r))
+                return cls._from_results(files, results, failed, str(path), None, len(hashes), mapping)
             known = st.known(CACHE_VERSION)
             todo = []
             for p, h in hashes.items():
@@ -85,7 +88,7 @@ class Corpus:
 
             parse_many(todo, workers, progress, sink)
             corpus = cls._from_results(files, results, failed, str(path), str(store_path), len(todo), mapping)
-            st.save_frames(corpus.frames_for_sql())
+            st.save_frames(corpus.frames_for_store())
         return corpus
 
     @classmethod
@@ -198,6 +201,15 @@ class Corpus:
         for t in ("proactive", "requests", "appeals"):
             out.append((f"table_{t}", self.table(t)))
         return out
+
+    def frames_for_store(self) -> list[tuple[str, Any]]:
+        """The derived tables of the store (``store.DERIVED``), as `ingest` writes them too."""
+        from .frames import build_frames, portable
+        from .store import DERIVED
+
+        frames = build_frames(self._rows(), names=[n for n in DERIVED if n != "failed"])
+        frames["failed"] = self.failed
+        return [(name, portable(frames[name])) for name in DERIVED]
 
     def to_parquet(self, out_dir: str | os.PathLike) -> list[Path]:
         """Write every frame as Parquet into ``out_dir``; returns the files written."""

@@ -53,11 +53,56 @@ def _short(name: str) -> str:
     return s if len(s) >= 2 else name
 
 
+class _Names:
+    """Division names found in a text, leftmost first and longest at each position, without overlaps:
+    what one regex alternation of every name (longest first) finds, by dictionary lookups at each
+    position (a regex of 3,000+ names cost most of the metadata step)."""
+
+    def __init__(self, names) -> None:
+        self.names = frozenset(n for n in names if n)
+        # By the first two characters (every division name has two or more): the lengths to try, longest first.
+        lengths: dict[str, set[int]] = {}
+        for n in self.names:
+            lengths.setdefault(n[:2], set()).add(len(n))
+        self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+
+    def _at(self, text: str, i: int) -> str | None:
+        for n in self.lengths.get(text[i:i + 2], ()):
+            cand = text[i:i + n]
+            if len(cand) == n and cand in self.names:
+                return cand
+        return None
+
+    def finditer(self, text: str):
+        """The names found, as strings (``m.group(0)`` of the regex)."""
+        i, end = 0, len(text)
+        while i < end:
+            hit = self._at(text, i)
+            if hit is None:
+                i += 1
+            else:
+                yield hit
+                i += len(hit)
+
+    def match(self, text: str) -> str | None:
+        """The name ``text`` starts with (the longest), or None."""
+        return self._at(text, 0) if text else None
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> re.Pattern:
+def _patterns() -> _Names:
     _, by_name = _table()
-    names = set(by_name)
-    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))) if names else re.compile("$^")
+    return _Names(by_name)
+
+
+@lru_cache(maxsize=1)
+def _by_short() -> dict[str, list[Division]]:
+    """Short name (suffix dropped) -> divisions, in the table's order."""
+    _, by_name = _table()
+    out: dict[str, list[Division]] = {}
+    for name, ds in by_name.items():
+        out.setdefault(_short(name), []).extend(ds)
+    return out
 
 
 def _parents(d: Division) -> tuple[Division | None, Division | None]:
@@ -79,26 +124,25 @@ def region_of(agency: str | None, context: str = "") -> dict | None:
     if not by_code:
         return None
     found: list[Division] = []
-    for m in _patterns().finditer(agency):
-        found.extend(by_name[m.group(0)])
+    for name in _patterns().finditer(agency):
+        found.extend(by_name[name])
     township = re.match(r"^[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道)", agency)
     if not found and township:
         # A township names no division of the code table: its county comes from the report's text.
-        found = [d for m in _patterns().finditer(context[:600]) for d in by_name[m.group(0)]]
+        found = [d for name in _patterns().finditer(context[:600]) for d in by_name[name]]
         context = ""
         if not found:
             return None
     if not found:
         head = agency[:4]
         for n in (4, 3, 2):
-            cands = [d for name, ds in by_name.items() if _short(name) == head[:n] and len(_short(name)) == n
-                     for d in ds]
+            cands = _by_short().get(head[:n], []) if len(head) >= n else []
             if cands:
                 found = cands
                 break
     if not found:
         return None
-    ctx_codes = {d.code for m in _patterns().finditer(context[:600]) for d in by_name[m.group(0)]}
+    ctx_codes = {d.code for name in _patterns().finditer(context[:600]) for d in by_name[name]}
     all_codes = {d.code for d in found} | ctx_codes
 
     def support(d: Division) -> int:

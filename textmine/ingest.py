@@ -7,10 +7,10 @@ per-file step is the same pure :func:`textmine.batch.parse_file` in both engines
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import TextmineError
@@ -58,43 +58,98 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
            progress: bool | None = None, agency_map: Mapping[str, str] | str | None = None,
            batch: int = 500) -> dict:
     """Parse every new or changed report under ``folder`` into the store, then rebuild the frames
-    (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches."""
-    from .batch import CACHE_VERSION, find_reports, hash_files, parse_many
+    (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches.
+    The derived tables are replaced in one transaction; the Parquet folder is replaced whole."""
+    from .batch import CACHE_VERSION, find_reports, hash_files
     from .corpus import load_agency_map
-    from .store import Store, default_store_path
+    from .parquet_tree import ParquetTree, check_replaceable
+    from .store import default_store_path
 
     if engine not in ENGINES:
         raise TextmineError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
     t0 = time.perf_counter()
     files = find_reports(folder)
     mapping = load_agency_map(agency_map)
+    out = Path(parquet) if parquet else None
+    if out is not None:
+        check_replaceable(out.absolute())  # refuse before parsing, not after
     store_path = Path(store) if store else default_store_path(folder if Path(folder).is_dir() else Path(folder).parent)
     hashes, failed = hash_files(files)
-    with Store(store_path) as st:
-        known = st.known_hashes(CACHE_VERSION)
-        todo = [(p, h) for p, h in hashes.items() if h not in known]
+    with _open_store(store_path) as (st, kept):
+        todo = [(p, h) for p, h in hashes.items() if h not in st.known_hashes(CACHE_VERSION)]
+        _parse_into(st, todo, engine, scheduler, workers, progress, failed)
+        t_parse = time.perf_counter() - t0
+        tree = ParquetTree(out) if out is not None else None
+        try:
+            n_docs = _write_frames(st, hashes, mapping, tree, batch, failed)
+            if tree is not None:
+                _commit_tree(tree)
+        finally:
+            if tree is not None:
+                tree.abort()
+    return {"reports": n_docs, "parsed": len(todo), "cached": len(hashes) - len(todo), "failed": failed,
+            "store": str(store_path) if kept else None, "parquet": str(out) if out else None, "engine": engine,
+            "seconds_parse": round(t_parse, 2), "seconds_total": round(time.perf_counter() - t0, 2)}
 
-        def sink(res: dict) -> None:
-            if res.get("hash"):
-                st.put(res["hash"], res["path"], CACHE_VERSION, res.get("record"), res.get("error"))
-            else:
-                failed.append({"path": res["path"], "reason": res.get("error")})
 
+@contextmanager
+def _open_store(path: Path):
+    """(store, kept): the store at ``path``, or — its location cannot be written — a temporary one that
+    is deleted at the end (the run is uncached; a warning says so)."""
+    import tempfile
+    import warnings
+
+    from .store import Store, StoreUnwritable
+
+    try:
+        st = Store(path).__enter__()
+    except StoreUnwritable as exc:
+        warnings.warn(f"{exc}; running without a store (nothing is cached)", stacklevel=3)
+    else:
+        try:
+            yield st, True
+        finally:
+            st.__exit__()
+        return
+    with tempfile.TemporaryDirectory(prefix="textmine-ingest-") as tmp, Store(Path(tmp) / "s.duckdb") as st:
+        yield st, False
+
+
+def _parse_into(st, todo: list[tuple[str, str]], engine: str, scheduler: str | None, workers: int | None,
+                progress: bool | None, failed: list[dict]) -> None:
+    """Parse ``todo`` and commit the records to the store in batches from a writer thread."""
+    from .batch import CACHE_VERSION, parse_many
+    from .store import RecordWriter
+
+    writer = RecordWriter(st, CACHE_VERSION)
+
+    def sink(res: dict) -> None:
+        if res.get("hash"):
+            writer.put(res)
+        else:
+            failed.append({"path": res["path"], "reason": res.get("error")})
+
+    try:
         if engine == "dask":
             _parse_dask(todo, scheduler, workers, sink)
         else:
             parse_many(todo, workers, progress, sink)
-        t_parse = time.perf_counter() - t0
-        out = Path(parquet) if parquet else None
-        n_docs = _write_frames(st, hashes, mapping, out, batch, failed)
-    return {"reports": n_docs, "parsed": len(todo), "cached": len(hashes) - len(todo), "failed": failed,
-            "store": str(store_path), "parquet": str(out) if out else None, "engine": engine,
-            "seconds_parse": round(t_parse, 2), "seconds_total": round(time.perf_counter() - t0, 2)}
+    finally:
+        writer.close()
 
 
-def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict]):
-    """Batches of the stored records of the files now in the folder (failures go to ``failed``)."""
-    from .batch import CACHE_VERSION
+def _commit_tree(tree) -> None:
+    try:
+        tree.commit()
+    except OSError as exc:
+        raise TextmineError(f"cannot write the Parquet output ({exc.strerror})", str(tree.root)) from None
+
+
+def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict], redo: list[dict]):
+    """Batches of the stored records of the files now in the folder (failures go to ``failed``). A
+    damaged row is parsed again here, and the fresh result goes to ``redo`` (written back later)."""
+    from .batch import CACHE_VERSION, parse_file
+    from .store import decode_record
 
     path_of = {h: p for p, h in hashes.items()}
     cur = st.con.cursor()
@@ -104,71 +159,72 @@ def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict]):
         for h, rec_json, err in chunk:
             if h not in path_of:
                 continue  # a file no longer in the folder
-            if rec_json is None:
+            rec = decode_record(rec_json)
+            if rec is False:
+                res = parse_file(path_of[h], h)
+                redo.append(res)
+                rec, err = res.get("record"), res.get("error")
+            if rec is None:
                 failed.append({"path": path_of[h], "reason": err})
                 continue
-            rec = json.loads(rec_json)
             rec["source"] = path_of[h]
             rec["doc_id"] = h[:12]
             records.append(rec)
         yield records
+    cur.close()
 
 
-def _write_frames(st, hashes: dict[str, str], mapping, out: Path | None, batch: int, failed: list[dict]) -> int:
-    """Rebuild the frames from the store batch by batch; the cross-year rules run once at the end, on
-    what they need of every record (the same input Corpus gives them). Returns the reports written."""
+def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed: list[dict]) -> int:
+    """Rebuild the derived tables from the store batch by batch, in one transaction; the cross-year rules
+    run once at the end, on what they need of every record (the same input Corpus gives them). The
+    Parquet datasets are then copied from those tables. Returns the reports written."""
+    from itertools import islice
+
     import pandas as pd
 
-    from .frames import COLUMNS, FrameRows, build_frames, cross_year_rows, frame, portable
+    from .batch import CACHE_VERSION
+    from .frames import COLUMNS, FINDING_COLUMNS, FrameRows, build_frames, frame, portable
+    from .store import DERIVED
+    from .validate import iter_corpus
 
-    for name in (*FRAMES, "failed"):
-        st.con.execute(f'DROP TABLE IF EXISTS "{name}"')
-    if out is not None:
-        import shutil
-
-        for name in FRAMES:
-            shutil.rmtree(out / name, ignore_errors=True)
-    created: set[str] = set()
     cross_year: list[dict] = []
+    redo: list[dict] = []
     n_docs = 0
-
-    def write(name: str, df) -> None:
-        df = portable(df)
-        _append(st, name, df, created)
-        if out is not None and len(df):
-            _append_parquet(out / name, df)
-
-    for records in _stored_records(st, hashes, batch, failed):
-        rows = FrameRows()
-        for rec in records:
-            rows.add(rec, mapping)
-        for name, df in build_frames(rows, names=list(COLUMNS), cross_year=False).items():
-            write(name, df)
-        cross_year += rows.cross_year
-        n_docs += len(records)
-    found = cross_year_rows(cross_year)
-    if found:
-        write("findings", frame("findings", found))
-    _append(st, "failed", pd.DataFrame(failed, columns=["path", "reason"]), created)
+    with st.derived() as append:
+        for records in _stored_records(st, hashes, batch, failed, redo):
+            rows = FrameRows()
+            for rec in records:
+                rows.add(rec, mapping)
+            for name, df in build_frames(rows, names=list(COLUMNS), cross_year=False).items():
+                append(name, portable(df))
+            cross_year += rows.cross_year
+            n_docs += len(records)
+        if not n_docs:  # no record at all: the tables still exist, empty, as after `stats`
+            for name in COLUMNS:
+                append(name, portable(frame(name, [])))
+        # The cross-year findings, streamed in chunks (a corpus of copies can give many).
+        found = ({k: f.get(k) for k in FINDING_COLUMNS} for f in iter_corpus(cross_year))
+        while chunk := list(islice(found, 20 * max(batch, 1))):
+            append("findings", portable(frame("findings", chunk)))
+        append("failed", portable(pd.DataFrame(failed, columns=["path", "reason"])))
+        if tree is not None:
+            for name in (n for n in DERIVED if n != "failed"):
+                _copy_to_parquet(st, tree, name, batch)
+    st.put_many([(r["hash"], r["path"], CACHE_VERSION, r.get("record"), r.get("error")) for r in redo])
     return n_docs
 
 
-def _append(st, name: str, df, created: set[str]) -> None:
-    st.con.register("_batch", df)
-    if name in created:
-        st.con.execute(f'INSERT INTO "{name}" SELECT * FROM _batch')
-    else:
-        st.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _batch')
-        created.add(name)
-    st.con.unregister("_batch")
-
-
-def _append_parquet(root: Path, df) -> None:
+def _copy_to_parquet(st, tree, name: str, batch: int) -> None:
+    """One derived table as a Parquet dataset, streamed from DuckDB in Arrow batches (one schema for the
+    whole dataset; partitioned by year where the table has one)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    root.mkdir(parents=True, exist_ok=True)
-    # No pandas metadata: readers rebuild ``year`` from the partition folders (year=2023/…).
-    table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
-    # statement_themes has no year of its own: one dataset, unpartitioned.
-    pq.write_to_dataset(table, root_path=str(root), partition_cols=["year"] if "year" in df.columns else None)
+    cols = [r[0] for r in st.con.execute(f'DESCRIBE SELECT * FROM "{name}"').fetchall()]
+    rel = st.con.sql(f'SELECT * FROM "{name}"')
+    reader = getattr(rel, "to_arrow_reader", None) or rel.fetch_arrow_reader  # DuckDB 2.x, 1.x
+    reader = reader(max(batch, 1) * 50)
+    try:
+        tree.write_batches(name, reader, "year" if "year" in cols else None)
+    except (OSError, pa.ArrowException) as exc:
+        raise TextmineError(f"cannot write the Parquet output ({' '.join(str(exc).split())[:200]})",
+                            str(tree.root)) from None

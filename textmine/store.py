@@ -1,20 +1,33 @@
 """The embedded store: parsed records in a DuckDB file, keyed by the content hash of each file.
 
-Re-running on a grown folder parses only new or changed files. Each record is committed as soon as
-it is parsed, so an interrupted run keeps what it finished and the next run resumes. DuckDB allows
-one writing process per file: a second writer gets a clear "store is busy" error.
+Re-running on a grown folder parses only new or changed files. Records are committed as they are parsed
+(one by one, or in small batches by :class:`RecordWriter`), so an interrupted run keeps what it finished
+and the next run resumes. The derived tables (documents, statements, …) are replaced all together in
+one transaction: a reader, or a run killed half-way, sees the old set or the new one, never a mix.
+DuckDB allows one writing process per file: a second writer gets a clear "store is busy" error.
+
+The store is a cache. Its layout carries a schema version (table ``textmine_meta``); a store of an
+older layout is migrated, one of an unknown layout rebuilt, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import queue
 import re
-from collections.abc import Iterable
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import TextmineError
 
+SCHEMA_VERSION = 2
+FILES_COLUMNS = ("hash", "path", "version", "record", "error", "parsed_at")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     hash VARCHAR PRIMARY KEY,
@@ -25,14 +38,27 @@ CREATE TABLE IF NOT EXISTS files (
     parsed_at TIMESTAMP DEFAULT current_timestamp
 )
 """
+# The tables rebuilt from the records on every run, by `stats` (Corpus.from_dir) and `ingest` alike,
+# and the per-table views over ``tables``.
+DERIVED = ("documents", "sections", "statements", "statement_themes", "findings", "tables", "failed")
+TABLE_VIEWS = ("proactive", "requests", "appeals")
+_READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
 
 
 def default_store_path(corpus_dir: str | os.PathLike) -> Path:
     return Path(corpus_dir) / ".textmine" / "corpus.duckdb"
+
+
+class StoreUnwritable(TextmineError):
+    """The store's location cannot be written (read-only medium, no permission): run without a store."""
+
+
+def _unwritable(text: str) -> bool:
+    return bool(re.search(r"permission denied|read-only file system|operation not permitted", text, re.I))
 
 
 class Store:
@@ -50,7 +76,8 @@ class Store:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise TextmineError(f"cannot create the store folder ({exc.strerror})", str(self.path)) from None
+                cls = StoreUnwritable if exc.errno in _READ_ONLY_ERRNOS else TextmineError
+                raise cls(f"cannot create the store folder ({exc.strerror})", str(self.path)) from None
         try:
             self.con = duckdb.connect(str(self.path), read_only=self.read_only)
         except duckdb.IOException as exc:
@@ -60,12 +87,19 @@ class Store:
                 who = f"process {pid.group(1)}" if pid else "another process"
                 raise TextmineError(f"store is busy ({who} is writing to it; wait for it to finish, or "
                                     "give this run its own --store)", str(self.path)) from None
-            raise TextmineError(f"cannot open the store ({_one_line(exc)})", str(self.path)) from None
+            cls = StoreUnwritable if _unwritable(str(exc)) else TextmineError
+            raise cls(f"cannot open the store ({_one_line(exc)})", str(self.path)) from None
         except duckdb.Error as exc:
             raise TextmineError(f"the store is damaged or not a DuckDB file ({exc.__class__.__name__}); "
                                 "it only caches parsed reports: delete it to rebuild it", str(self.path)) from None
         if not self.read_only:
-            self.con.execute(SCHEMA)
+            try:
+                self._ensure_schema()
+            except duckdb.Error as exc:
+                self.con.close()
+                self.con = None
+                cls = StoreUnwritable if _unwritable(str(exc)) else TextmineError
+                raise cls(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
         return self
 
     def __exit__(self, *exc) -> None:
@@ -73,30 +107,218 @@ class Store:
             self.con.close()
             self.con = None
 
+    # --- layout ------------------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        """Create, migrate or rebuild the layout so that it is SCHEMA_VERSION's."""
+        con = self.con
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        version = None
+        if "textmine_meta" in tables:
+            row = con.execute("SELECT value FROM textmine_meta WHERE key = 'schema'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else -1
+        elif "files" in tables:
+            version = 1  # textmine before the schema version: same files table, other derived tables
+        if version == SCHEMA_VERSION and self._files_ok():
+            return
+        con.execute("BEGIN TRANSACTION")
+        if version == 1 and self._files_ok():
+            # Version 1 wrote table_proactive/… as tables; they become views over ``tables``.
+            for name in (*DERIVED, *(f"table_{t}" for t in TABLE_VIEWS)):
+                con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        elif version is not None:
+            # A layout this textmine does not know (newer, or damaged): the store is a cache; start afresh.
+            warnings.warn(f"{self.path}: store layout {version} is not this textmine's ({SCHEMA_VERSION}); "
+                          "rebuilding it", stacklevel=3)
+            for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                          "WHERE table_schema = 'main'").fetchall():
+                con.execute(f'DROP {"VIEW" if kind == "VIEW" else "TABLE"} IF EXISTS "{name}"')
+        con.execute(SCHEMA)
+        con.execute("CREATE TABLE IF NOT EXISTS textmine_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT OR REPLACE INTO textmine_meta VALUES ('schema', ?)", [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+
+    def _files_ok(self) -> bool:
+        cols = [r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'files' "
+            "AND table_schema = 'main' ORDER BY ordinal_position").fetchall()]
+        return tuple(cols) == FILES_COLUMNS
+
+    # --- records -----------------------------------------------------------------------------------
     def known(self, version: str) -> dict[str, tuple[dict | None, str | None]]:
-        """hash -> (record, error) for everything parsed by this textmine version."""
-        rows = self.con.execute("SELECT hash, record, error FROM files WHERE version = ?", [version]).fetchall()
-        return {h: (json.loads(r) if r else None, e) for h, r, e in rows}
+        """hash -> (record, error) for everything parsed by this textmine version. A row whose record
+        does not decode (a damaged row) is left out: its file is parsed again and the row replaced."""
+        out = {}
+        for h, r, e in self.con.execute("SELECT hash, record, error FROM files WHERE version = ?",
+                                        [version]).fetchall():
+            rec = decode_record(r)
+            if rec is not False:
+                out[h] = (rec, e)
+        return out
 
     def known_hashes(self, version: str) -> set[str]:
         """Hashes already parsed by this textmine version (without loading their records)."""
         return {h for (h,) in self.con.execute("SELECT hash FROM files WHERE version = ?", [version]).fetchall()}
 
     def put(self, digest: str, path: str, version: str, record: dict | None, error: str | None) -> None:
+        """One record, committed on its own: a run killed after it keeps this record."""
+        self.put_many([(digest, path, version, record, error)])
+
+    def put_many(self, rows: list[tuple[str, str, str, dict | None, str | None]], con=None) -> None:
+        """Records (hash, path, version, record, error), committed together in one transaction."""
         import duckdb
 
-        payload = json.dumps(record, ensure_ascii=False, default=str) if record is not None else None
-        try:  # one statement, committed on its own: a run killed after it keeps this record
-            self.con.execute(
-                "INSERT OR REPLACE INTO files (hash, path, version, record, error) VALUES (?, ?, ?, ?, ?)",
-                [digest, path, version, payload, error],
-            )
+        if not rows:
+            return
+        con = con or self.con
+        payload = [(d, p, v, json.dumps(r, ensure_ascii=False, default=str) if r is not None else None, e)
+                   for d, p, v, r, e in rows]
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.executemany("INSERT OR REPLACE INTO files (hash, path, version, record, error) "
+                            "VALUES (?, ?, ?, ?, ?)", payload)
+            con.execute("COMMIT")
         except duckdb.Error as exc:  # disk full, read-only medium, …
+            _rollback(con)
             raise TextmineError(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
 
-    def save_frames(self, frames: Iterable[tuple[str, object]]) -> None:
-        """Materialise pandas frames as SQL tables (documents, statements, …) for ad-hoc queries."""
-        for name, df in frames:
-            self.con.register("_frame", df)
-            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
-            self.con.unregister("_frame")
+    # --- derived tables ----------------------------------------------------------------------------
+    @contextmanager
+    def derived(self) -> Iterator[Callable[[str, object], None]]:
+        """Replace the derived tables in one transaction. Yields ``append(name, pandas_frame)``: the first
+        frame of a name creates its table, later ones are appended. Callers give every name of
+        :data:`DERIVED` (an empty frame for an empty table), so `stats` and `ingest` leave the same set."""
+        import duckdb
+
+        con = self.con
+        created: set[str] = set()
+
+        def append(name: str, df) -> None:
+            con.register("_batch", df)
+            try:
+                if name in created:
+                    _widen(con, name)
+                    con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _batch')
+                else:
+                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _batch')
+                    created.add(name)
+            finally:
+                con.unregister("_batch")
+
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for t in TABLE_VIEWS:
+                con.execute(f'DROP VIEW IF EXISTS "table_{t}"')
+            for name in DERIVED:
+                con.execute(f'DROP TABLE IF EXISTS "{name}"')
+            yield append
+            if "tables" in created:
+                for t in TABLE_VIEWS:
+                    con.execute(f'CREATE VIEW "table_{t}" AS SELECT doc_id, agency, agency_id, year, "row", '
+                                f'"column", value FROM tables WHERE "table" = \'{t}\'')
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            _rollback(con)
+            raise TextmineError(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
+        except BaseException:
+            _rollback(con)
+            raise
+
+    def save_frames(self, frames) -> None:
+        """Replace the derived tables with the (name, pandas frame) pairs ``frames``, in one transaction."""
+        with self.derived() as append:
+            for name, df in frames:
+                append(name, df)
+
+
+def decode_record(text: str | None) -> dict | None | bool:
+    """A stored record (None for a stored failure), or False when the row is damaged."""
+    if text is None:
+        return None
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        return False
+    return rec if isinstance(rec, dict) else False
+
+
+def _rollback(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except Exception:  # no transaction open (it failed to begin)
+        pass
+
+
+def _widen(con, name: str) -> None:
+    """A later batch with fractional numbers where the first had integers: widen the column to DOUBLE
+    (inserting would round them)."""
+    have = {r[0]: r[1] for r in con.execute(f'DESCRIBE SELECT * FROM "{name}"').fetchall()}
+    new = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM _batch").fetchall()}
+    for col, typ in new.items():
+        if typ == "DOUBLE" and have.get(col) in ("BIGINT", "INTEGER", "HUGEINT"):
+            con.execute(f'ALTER TABLE "{name}" ALTER "{col}" TYPE DOUBLE')
+
+
+@contextmanager
+def open_or_uncached(path: str | os.PathLike) -> Iterator[Store | None]:
+    """The store at ``path``, or None (with a warning) when its location cannot be written: the run goes
+    on uncached. A busy or damaged store is still an error."""
+    try:
+        st = Store(path).__enter__()
+    except StoreUnwritable as exc:
+        warnings.warn(f"{exc}; running without a store (nothing is cached)", stacklevel=3)
+        yield None
+        return
+    try:
+        yield st
+    finally:
+        st.__exit__()
+
+
+class RecordWriter:
+    """Commits records to the store from a thread, ``batch`` at a time or every ``interval`` seconds,
+    so the parse loop never waits on the disk. ``put(result)`` queues one; ``close()`` flushes, and
+    raises the store's error if a write failed (the records committed before it stay)."""
+
+    def __init__(self, store: Store, version: str, batch: int = 100, interval: float = 2.0) -> None:
+        self.store, self.version, self.batch, self.interval = store, version, batch, interval
+        self.q: queue.Queue = queue.Queue(maxsize=4 * batch)
+        self.error: TextmineError | None = None
+        self.thread = threading.Thread(target=self._run, name="textmine-store-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, res: dict) -> None:
+        if self.error is not None:
+            raise self.error
+        self.q.put((res["hash"], res["path"], self.version, res.get("record"), res.get("error")))
+
+    def _run(self) -> None:
+        con = self.store.con.cursor()  # a DuckDB connection is not shared between threads
+        rows: list = []
+        last = time.monotonic()
+        done = False
+        try:
+            while not done:
+                try:
+                    item = self.q.get(timeout=max(0.05, self.interval - (time.monotonic() - last)))
+                    if item is None:
+                        done = True
+                    else:
+                        rows.append(item)
+                except queue.Empty:
+                    pass
+                if rows and (done or len(rows) >= self.batch or time.monotonic() - last >= self.interval):
+                    if self.error is None:
+                        try:
+                            self.store.put_many(rows, con)
+                        except TextmineError as exc:
+                            self.error = exc
+                    rows, last = [], time.monotonic()
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        self.q.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error

@@ -18,7 +18,7 @@ e.g. ``requests.natural_person``), ``expected``, ``found`` and a plain-language 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from .findings import finding
 from .tables import APPEAL_COLUMNS, REQUEST_COLUMNS, REQUEST_ROWS, RESULT_ROWS
 from .textutil import to_halfwidth
 
-__all__ = ["RULES", "Rule", "register", "check_report", "check_corpus", "cross_year_input", "narrative_counts"]
+__all__ = ["RULES", "Rule", "register", "check_report", "check_corpus", "iter_corpus", "cross_year_input", "narrative_counts"]
 
 APPLICANTS = [c for c in REQUEST_COLUMNS if c != "total"]
 PARTS = [c for c in APPEAL_COLUMNS if c != "total"]
@@ -80,11 +80,14 @@ def check_report(tables: dict, section_texts: Mapping[str, str]) -> list[dict]:
 def check_corpus(records: Sequence[dict]) -> list[dict]:
     """The cross-year rules (R6 and any registered since) over many JSON records (or their
     :func:`cross_year_input` views)."""
-    findings: list[dict] = []
+    return list(iter_corpus(records))
+
+
+def iter_corpus(records: Sequence[dict]) -> Iterator[dict]:
+    """:func:`check_corpus`, one finding at a time (a rule may yield its findings as it goes)."""
     for rule in list(RULES.values()):
         if rule.scope == "corpus":
-            findings += rule.check(records)
-    return findings
+            yield from rule.check(records)
 
 
 def cross_year_input(rec: Mapping[str, Any], agency_id: str | None = None) -> dict:
@@ -288,15 +291,17 @@ def _short(s: str, n: int = 60) -> str:
 # R6: across years
 
 
-def _r6(records: Sequence[dict]) -> list[dict]:
-    """R6 over many records: carried_forward of year N equals carried_over of year N+1, per agency."""
+def _r6(records: Sequence[dict]) -> Iterator[dict]:
+    """R6 over many records: carried_forward of year N equals carried_over of year N+1, per agency.
+    Each report of year N+1 is compared with one representative of year N (the carried-forward row
+    most of them give): copies of a report (the same report as pdf and html) add one comparison each,
+    not one per pair."""
     by_agency: dict[str, list[dict]] = {}
     for rec in records:
         meta = rec.get("meta") or {}
         agency = rec.get("agency_id") or meta.get("agency")
         if agency and isinstance(meta.get("year"), int):
             by_agency.setdefault(agency, []).append(rec)
-    out: list[dict] = []
     for agency, recs in by_agency.items():
         by_year: dict[int, list[dict]] = {}
         for rec in recs:
@@ -304,10 +309,25 @@ def _r6(records: Sequence[dict]) -> list[dict]:
         for year in sorted(by_year):
             if year + 1 not in by_year:
                 continue
-            for prev in by_year[year]:
+            prev = _r6_representative(by_year[year])
+            if prev is not None:
                 for cur in by_year[year + 1]:
-                    out += _r6_pair(agency, prev, cur)
-    return out
+                    yield from _r6_pair(agency, prev, cur)
+
+
+def _r6_representative(recs: list[dict]) -> dict | None:
+    """The first record whose carried-forward row is the one most records of the year give."""
+    def row(rec: dict) -> dict | None:
+        return ((rec.get("tables") or {}).get("requests") or {}).get("carried_forward") or None
+
+    keyed = [(repr(sorted(r.items())), rec) for rec in recs if (r := row(rec))]
+    if not keyed:
+        return None
+    counts: dict[str, int] = {}
+    for key, _ in keyed:
+        counts[key] = counts.get(key, 0) + 1
+    best = max(counts.values())
+    return next(rec for key, rec in keyed if counts[key] == best)
 
 
 def _r6_pair(agency: str, prev: dict, cur: dict) -> list[dict]:
