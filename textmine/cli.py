@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import TextmineError
+from .errors import TextmineError, shown
 
 EPILOG = "Run 'textmine COMMAND --help' for a command's options. Docs: README.md."
 
@@ -174,7 +174,7 @@ def _corpus(args: argparse.Namespace):
 def _batch_exit(args: argparse.Namespace, corpus) -> int:
     if corpus.failed_files and not args.json:
         for f in corpus.failed_files:
-            print(f"textmine: skipped {f['path']}: {f['reason']}", file=sys.stderr)
+            print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
     return 1 if (args.strict and corpus.failed_files) else 0
 
 
@@ -291,7 +291,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"{len(res['failed'])} failed) in {res['seconds_total']} s; store: {res['store']}"
               + (f"; parquet: {res['parquet']}" if res["parquet"] else ""))
         for f in res["failed"]:
-            print(f"textmine: skipped {f['path']}: {f['reason']}", file=sys.stderr)
+            print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
     if not res["reports"] and res["failed"]:
         return 1
     return 1 if (args.strict and res["failed"]) else 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Re-exported: textmine.corpus.parse_file and friends were the batch API before textmine.batch.
-from .batch import CACHE_VERSION, file_hash, find_reports, hash_files, parse_file, parse_many
+from .batch import CACHE_VERSION, cacheable, file_hash, find_reports, hash_files, parse_file, parse_many
 from .errors import TextmineError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,9 +56,11 @@ class Corpus:
         False → no store (parse everything in memory); a path → that DuckDB file."""
         from .store import Store, default_store_path
 
-        files = find_reports(path)
+        unlisted: list[dict] = []
+        files = find_reports(path, unlisted)
         mapping = load_agency_map(agency_map)
         hashes, failed = hash_files(files)
+        failed[:0] = unlisted
         results: dict[str, dict] = {}
 
         if store is False:
@@ -80,7 +82,7 @@ class Corpus:
 
             def sink(res: dict) -> None:
                 results[res["path"]] = res
-                if res.get("hash"):
+                if cacheable(res):
                     st.put(res["hash"], res["path"], CACHE_VERSION, res.get("record"), res.get("error"))
 
             parse_many(todo, workers, progress, sink)

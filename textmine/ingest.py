@@ -44,7 +44,8 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
                 res = fut.result()
             except Exception as exc:  # a worker was lost
                 i = futures.index(fut)
-                res = {"path": paths[i], "hash": todo[i][1], "error": f"worker failed ({exc.__class__.__name__})"}
+                res = {"path": paths[i], "hash": todo[i][1], "error": f"worker failed ({exc.__class__.__name__})",
+                       "transient": True}
             sink(res)
             fut.release()
     finally:
@@ -59,23 +60,25 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
            batch: int = 500) -> dict:
     """Parse every new or changed report under ``folder`` into the store, then rebuild the frames
     (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches."""
-    from .batch import CACHE_VERSION, find_reports, hash_files, parse_many
+    from .batch import CACHE_VERSION, cacheable, find_reports, hash_files, parse_many
     from .corpus import load_agency_map
     from .store import Store, default_store_path
 
     if engine not in ENGINES:
         raise TextmineError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
     t0 = time.perf_counter()
-    files = find_reports(folder)
+    unlisted: list[dict] = []
+    files = find_reports(folder, unlisted)
     mapping = load_agency_map(agency_map)
     store_path = Path(store) if store else default_store_path(folder if Path(folder).is_dir() else Path(folder).parent)
     hashes, failed = hash_files(files)
+    failed[:0] = unlisted
     with Store(store_path) as st:
         known = st.known_hashes(CACHE_VERSION)
         todo = [(p, h) for p, h in hashes.items() if h not in known]
 
         def sink(res: dict) -> None:
-            if res.get("hash"):
+            if cacheable(res):
                 st.put(res["hash"], res["path"], CACHE_VERSION, res.get("record"), res.get("error"))
             else:
                 failed.append({"path": res["path"], "reason": res.get("error")})

@@ -9,14 +9,16 @@ The README section "Limits of untrusted input" lists them.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import TextmineError
 
@@ -111,6 +113,45 @@ def check_size(path: str, size: int, size_limit: str | None = None) -> None:
         var = LIMITS[size_limit][0]
         raise TextmineError(f"file is {size / _MB:.1f} MB, over the {limit(size_limit):g} MB limit "
                             f"({_limit_hint(var)})", path)
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+def open_regular(path: str | os.PathLike) -> BinaryIO:
+    """Open ``path`` for reading only when it is a regular file (after symlinks). A FIFO would block the
+    open or the read for ever, /dev/zero never ends: both must be refused before anything reads them.
+    O_NONBLOCK keeps the open of a FIFO from waiting for a writer; the check is on the opened file, so a
+    file swapped after a stat cannot slip through. Raises OSError (``strerror`` names the kind)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_capped(path: str, size_limit: str | None = None) -> bytes:
+    """The bytes of a regular file, never more than its limits allow: the size is checked on the opened
+    file, and the read stops one byte past the limit (a file that grows while it is read, or lies about
+    its size, is refused like one that was too big)."""
+    try:
+        with open_regular(path) as fh:
+            check_size(path, os.fstat(fh.fileno()).st_size, size_limit)
+            caps = [limit("MAX_FILE_MB")] + ([limit(size_limit)] if size_limit else [])
+            cap = min((c for c in caps if c > 0), default=0)
+            data = fh.read(int(cap * _MB) + 1) if cap else fh.read()
+    except OSError as exc:
+        raise TextmineError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", path) from None
+    check_size(path, len(data), size_limit)
+    return data
 
 
 def check_html_size(path: str | None, size: int) -> None:
