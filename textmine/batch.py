@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import TextmineError
+from .errors import TextmineError, shown
 from .loaders import FORMATS
 from .loaders import limits as _limits
 
@@ -173,6 +173,7 @@ def parse_file(path: str, digest: str | None = None, timeout: float | None = Non
     except Exception as exc:  # a parser bug must not sink the batch; report it with the file
         return {"path": path, "hash": digest, "error": f"internal error ({exc.__class__.__name__}: {exc})"}
     rec["doc_id"] = digest[:12]
+    rec["source"] = shown(rec.get("source") or path)  # UTF-8 text for stores and frames (a GBK name)
     return {"path": path, "hash": digest, "record": rec}
 
 

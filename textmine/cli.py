@@ -24,7 +24,10 @@ def _bundled_corpus() -> str:
 
 
 def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    # A non-UTF-8 file name (a lone surrogate in Python) as the JSON escape "\udcb1": valid JSON that
+    # json.loads turns back into the same name, where writing it raw would raise.
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def _console():

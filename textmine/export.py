@@ -44,10 +44,12 @@ def _labels(codebook=None) -> list[tuple[str, str]]:
 
 
 def _records(st: pd.DataFrame) -> list[dict]:
+    import pandas as pd
+
     out = []
     for r in st[COLUMNS].itertuples(index=False):
         d = r._asdict()
-        d["year"] = None if d["year"] is None or d["year"] != d["year"] else int(d["year"])
+        d["year"] = None if d["year"] is None or d["year"] is pd.NA or d["year"] != d["year"] else int(d["year"])
         d["themes"] = list(d["themes"] or [])
         d["scores"] = dict(d["scores"] or {})
         out.append(d)

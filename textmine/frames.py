@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .errors import shown
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -48,7 +50,7 @@ def record_rows(rec: dict, agency_map: Mapping[str, str] | None = None) -> dict[
     level = level_of(agency, region)
     base = {"doc_id": did, "agency": agency, "agency_id": aid, "year": year}
     doc = {
-        "doc_id": did, "path": rec.get("source"), "format": rec.get("format"), "agency": agency, "agency_id": aid,
+        "doc_id": did, "path": None if rec.get("source") is None else shown(rec["source"]), "format": rec.get("format"), "agency": agency, "agency_id": aid,
         "year": year, "published": meta.get("published"), "level": level, "province": region.get("province"),
         "city": region.get("city"), "county": region.get("county"), "template": meta.get("template"),
         "sections_found": list((rec.get("sections") or {}).keys()),
@@ -156,6 +158,12 @@ def _int64_or_none(v: Any) -> int | None:
     return None if v is None else int(v)
 
 
+def _missing(v: Any) -> bool:
+    import pandas as pd
+
+    return v is None or (not isinstance(v, (list, dict, str)) and bool(pd.isna(v)))
+
+
 def finding_text(v: Any) -> str | None:
     """A finding's expected or found value as the text a frame keeps: 104 → '104', [1, 2] → '[1, 2]'."""
     import json
@@ -178,8 +186,8 @@ def portable(df: pd.DataFrame) -> pd.DataFrame:
         if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
     for col in ("expected", "found"):
-        if col in df.columns:
-            df[col] = df[col].map(lambda v: None if v is None else str(v))
+        if col in df.columns:  # missing (None, NaN, <NA>) stays missing, never the text 'nan'
+            df[col] = df[col].map(lambda v: None if _missing(v) else finding_text(v))
     for col in df.columns:
         if df[col].dtype == object:
             df[col] = df[col].astype("string")

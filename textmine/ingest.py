@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import TextmineError
+from .errors import TextmineError, shown
 
 ENGINES = ("local", "dask")
 FRAMES = ("documents", "sections", "statements", "statement_themes", "findings", "tables")
@@ -79,7 +79,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
 
         def sink(res: dict) -> None:
             if cacheable(res):
-                st.put(res["hash"], res["path"], CACHE_VERSION, res.get("record"), res.get("error"))
+                st.put(res["hash"], shown(res["path"]), CACHE_VERSION, res.get("record"), res.get("error"))
             else:
                 failed.append({"path": res["path"], "reason": res.get("error")})
 
@@ -152,7 +152,8 @@ def _write_frames(st, hashes: dict[str, str], mapping, out: Path | None, batch: 
     found = cross_year_rows(cross_year)
     if found:
         write("findings", frame("findings", found))
-    _append(st, "failed", pd.DataFrame(failed, columns=["path", "reason"]), created)
+    failed_rows = [{"path": shown(f.get("path")), "reason": shown(f.get("reason"))} for f in failed]
+    _append(st, "failed", pd.DataFrame(failed_rows, columns=["path", "reason"]), created)
     return n_docs
 
 

@@ -109,7 +109,7 @@ def _in_range(key: str, table: dict | None, findings: list) -> dict | None:
         for col, value in cols.items():
             if isinstance(value, (int, float)) and not abs(value) < OUT_OF_RANGE:  # also inf and nan
                 findings.append(_finding(f"{key}.{row}.{col}", f"{key} {row} {col}: the number is out of "
-                                         "range (more than 19 digits); the cell is left out", found="out of range"))
+                                         "range (over 9223372036854775807, the most a table holds); the cell is left out", found="out of range"))
             else:
                 kept[col] = value
         if kept:
