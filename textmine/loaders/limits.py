@@ -255,69 +255,20 @@ def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False) -> Any:
     return root
 
 
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-_PDF_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
-_PDF_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
-
-
-def _inflate_bounded(data: bytes, start: int, cap: int, keep: bool) -> tuple[bytes | int | None, bool]:
-    """Inflate the zlib stream at ``start``: (None, True) when it would pass ``cap`` bytes, (None,
-    False) when it is not zlib data, else (the output if ``keep``, else its size; False). Input is
-    read in chunks and output bounded per call, so a bomb costs ``cap``, not its inflated size."""
-    import zlib
-
-    d = zlib.decompressobj()
-    out: list[bytes] = []
-    size = 0
-    pos = start
-    try:
-        while pos < len(data) and not d.eof:
-            piece = d.decompress(data[pos:pos + 65536], cap - size + 1)
-            pos += 65536
-            while True:  # drain what a chunk holds before reading more: output is bounded per call
-                size += len(piece)
-                if keep:
-                    out.append(piece)
-                if size > cap:
-                    return None, True
-                if not d.unconsumed_tail or d.eof:
-                    break
-                piece = d.decompress(d.unconsumed_tail, cap - size + 1)
-    except zlib.error:
-        if size == 0:
-            return None, False
-    return (b"".join(out) if keep else size), False
-
-
 def check_pdf_streams(data: bytes, path: str | None) -> None:
-    """Refuse a PDF whose Flate streams would inflate past the limit (a decompression bomb), before
-    a PDF library inflates them whole into memory.
+    """Refuse a PDF whose streams would decode past the limit (a decompression bomb), before a PDF
+    library inflates them whole into memory: every filter and filter chain is applied by a decoder that
+    stops at the budget (``pdf_streams``), so the check costs the budget, not the bomb."""
+    from .pdf_streams import Bomb, inflated_size
 
-    Image streams are skipped (text extraction never decodes them, and scans hold big ones);
-    content, font and object streams are inflated in bounded chunks, twice for a double filter.
-    """
     budget = limit('MAX_UNZIPPED_MB') * _MB
     if budget <= 0:
         return
-    total = 0
-    for m in _PDF_STREAM.finditer(data):
-        head = data[max(0, m.start() - 2048):m.start()]
-        head = head[head.rfind(b" obj") + 1:] if b" obj" in head else head
-        layers = min(3, len(_PDF_FLATE.findall(head)))
-        if not layers or _PDF_IMAGE.search(head):
-            continue
-        buf, pos = data, m.end()
-        for layer in range(layers):
-            out, bomb = _inflate_bounded(buf, pos, int(budget - total), keep=layer < layers - 1)
-            if bomb:
-                raise TextmineError(f"PDF streams would inflate to more than {limit('MAX_UNZIPPED_MB'):g} MB "
-                                    f"(a decompression bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
-            if out is None:
-                break
-            if isinstance(out, int):
-                total += out
-                break
-            buf, pos = out, 0
+    try:
+        inflated_size(data, int(budget))
+    except Bomb:
+        raise TextmineError(f"PDF streams would inflate to more than {limit('MAX_UNZIPPED_MB'):g} MB "
+                            f"(a decompression bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path) from None
 
 
 @contextmanager
