@@ -241,6 +241,66 @@ def flate_bomb_pdf(mb: int = 1600) -> bytes:
     return _pdf(objs)
 
 
+def _bomb_pdf(dictionary: bytes, stream: bytes, eol: bytes = b"\n", extra: list[bytes] = ()) -> bytes:
+    """One page whose content stream (object 4, dictionary entries ``dictionary``) is ``stream``;
+    ``extra`` objects follow as 6, 7, …"""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d %s >>\nstream%s" % (len(stream), dictionary, eol) + stream + b"\nendstream",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>", *extra]
+    return _pdf(objs)
+
+
+def _lzw_zeros(mb: int) -> bytes:
+    """LZW codes (EarlyChange 1) of ``mb`` MB of zeros: every code is the next table entry, one zero
+    longer than the last (about 1,300 : 1), the table cleared when full."""
+    out, acc, nbits = bytearray(), 0, 0
+
+    def emit(code: int, width: int) -> None:
+        nonlocal acc, nbits
+        acc, nbits = (acc << width) | code, nbits + width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((acc >> nbits) & 0xFF)
+        acc &= (1 << nbits) - 1
+
+    width, size, total = 9, 258, 0
+    emit(256, width)
+    k = 1
+    while total < mb * MB:
+        emit(0 if k == 1 else 256 + k, width)
+        total += k
+        size += k > 1
+        k += 1
+        if size + 1 >= (1 << width) and width < 12:
+            width += 1
+        if size >= 4000:
+            emit(256, width)
+            width, size, k = 9, 258, 1
+    emit(257, width)
+    if nbits:
+        out.append((acc << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def pdf_bombs() -> dict[str, bytes]:
+    """Decompression bombs a byte pattern does not see: the filter name escaped, indirect, in an array
+    behind another filter, abbreviated; a CR-only line after ``stream``; LZW; RunLength behind Flate."""
+    z, _, _ = _zeros_deflate(400, zlib_wrapper=True)
+    rl = zlib.compress(b"\x81\x00" * (300 * MB // 128), 9)
+    return {
+        "escaped": _bomb_pdf(b"/Filter /F#6cateDecode", z),
+        "indirect": _bomb_pdf(b"/Filter 6 0 R", z, extra=[b"/FlateDecode"]),
+        "indirect-array": _bomb_pdf(b"/Filter 6 0 R", z, extra=[b"[ 7 0 R ]", b"/Fl"]),
+        "ahx-fl": _bomb_pdf(b"/Filter [/AHx /Fl]", z.hex().encode() + b">"),
+        "cr-only": _bomb_pdf(b"/Filter /FlateDecode", z, eol=b"\r"),
+        "lzw": _bomb_pdf(b"/Filter /LZWDecode", _lzw_zeros(300)),
+        "fl-rl": _bomb_pdf(b"/Filter [/FlateDecode /RL]", rl),
+        "image-lie": _bomb_pdf(b"/Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 /Filter /Fl", z),
+    }
+
+
 def scanned_pdf() -> bytes:
     """A page that is only a picture (a scan without OCR)."""
     from PIL import Image, ImageDraw

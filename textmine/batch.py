@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import TextmineError
+from .errors import TextmineError, shown
 from .loaders import FORMATS
 from .loaders import limits as _limits
 
-__all__ = ["CACHE_VERSION", "code_fingerprint", "file_hash", "find_reports", "hash_files", "parse_code_files",
+__all__ = ["CACHE_VERSION", "cacheable", "code_fingerprint", "file_hash", "find_reports", "hash_files", "parse_code_files",
            "parse_file", "parse_many"]
 
 
@@ -95,15 +95,22 @@ def code_fingerprint(pkg: Path | None = None) -> str:
 CACHE_VERSION = code_fingerprint()
 
 
-def find_reports(root: str | os.PathLike) -> list[Path]:
-    """Every file with a supported extension under ``root`` (recursively; hidden folders skipped)."""
+def find_reports(root: str | os.PathLike, skipped: list[dict] | None = None) -> list[Path]:
+    """Every file with a supported extension under ``root`` (recursively; hidden folders skipped). A
+    folder that cannot be listed is appended to ``skipped`` (path, reason), as a file that cannot be
+    read is: a batch lists it, and ``--strict`` fails on it."""
     root = Path(root)
     if not root.exists():
         raise TextmineError("no such folder", str(root))
     if root.is_file():
         return [root]
+
+    def unlisted(exc: OSError) -> None:
+        if skipped is not None:
+            skipped.append({"path": str(exc.filename or root), "reason": f"cannot list folder ({exc.strerror})"})
+
     out = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for f in sorted(filenames):
             if Path(f).suffix.lower() in FORMATS and not f.startswith("."):
@@ -113,7 +120,7 @@ def find_reports(root: str | os.PathLike) -> list[Path]:
 
 def file_hash(path: str | os.PathLike) -> str:
     h = hashlib.sha1()
-    with open(path, "rb") as fh:
+    with _limits.open_regular(path) as fh:  # a FIFO or /dev/zero: OSError, before any read
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -159,15 +166,23 @@ def parse_file(path: str, digest: str | None = None, timeout: float | None = Non
         with _time_budget(budget):
             rec = load_report(Path(path)).to_dict()
     except _Timeout:
-        return {"path": path, "hash": digest, "error": _timeout_reason(budget), "timed_out": True}
+        return {"path": path, "hash": digest, "error": _timeout_reason(budget), "timed_out": True, "transient": True}
     except TextmineError as exc:
         return {"path": path, "hash": digest, "error": exc.reason}
     except MemoryError:
-        return {"path": path, "hash": digest, "error": "out of memory while parsing"}
+        return {"path": path, "hash": digest, "error": "out of memory while parsing", "transient": True}
     except Exception as exc:  # a parser bug must not sink the batch; report it with the file
         return {"path": path, "hash": digest, "error": f"internal error ({exc.__class__.__name__}: {exc})"}
     rec["doc_id"] = digest[:12]
+    rec["source"] = shown(rec.get("source") or path)  # UTF-8 text for stores and frames (a GBK name)
     return {"path": path, "hash": digest, "record": rec}
+
+
+def cacheable(res: dict) -> bool:
+    """Whether a result may be cached by content hash: a record or an error of the file itself, never a
+    failure of this run's budget or machine (a timeout, a memory kill, a dead worker), which a rerun with
+    higher limits, or on a quieter machine, would not repeat."""
+    return bool(res.get("hash")) and not res.get("transient")
 
 
 def _progress(total: int, enabled: bool | None, desc: str) -> Any:
@@ -378,12 +393,12 @@ class _WorkerPool:
             self._died(w)
         elif w.task and self.hard and now - w.started > self.hard:
             self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": _timeout_reason(self.budget)
-                             + "; the parser was stuck and its process was stopped"})
+                             + "; the parser was stuck and its process was stopped", "transient": True})
             self._replace(w)
         elif w.task and self.memory_mb > 0 and _rss_mb(w.proc.pid) > self.memory_mb:
             self._finish(w, {"path": w.task[0], "hash": w.task[1],
                              "error": f"used more than {self.memory_mb:g} MB of memory; stopped "
-                                      "(TEXTMINE_MAX_WORKER_MEMORY_MB)"})
+                                      "(TEXTMINE_MAX_WORKER_MEMORY_MB)", "transient": True})
             self._replace(w)
 
     def _died(self, w: _Worker) -> None:
@@ -392,7 +407,8 @@ class _WorkerPool:
         if w.task:
             how = (f"killed by signal {-code}; out of memory?" if code is not None and code < 0
                    else f"exit code {code}")
-            self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": f"the parser process died ({how})"})
+            self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": f"the parser process died ({how})",
+                             "transient": True})
         elif not w.ready:
             self.failed_starts += 1
         if self.failed_starts >= 3:

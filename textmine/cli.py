@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import TextmineError
+from .errors import TextmineError, shown
 
 EPILOG = "Run 'textmine COMMAND --help' for a command's options. Docs: README.md."
 
@@ -24,7 +24,10 @@ def _bundled_corpus() -> str:
 
 
 def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    # A non-UTF-8 file name (a lone surrogate in Python) as the JSON escape "\udcb1": valid JSON that
+    # json.loads turns back into the same name, where writing it raw would raise.
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def _console():
@@ -174,7 +177,7 @@ def _corpus(args: argparse.Namespace):
 def _batch_exit(args: argparse.Namespace, corpus) -> int:
     if corpus.failed_files and not args.json:
         for f in corpus.failed_files:
-            print(f"textmine: skipped {f['path']}: {f['reason']}", file=sys.stderr)
+            print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
     return 1 if (args.strict and corpus.failed_files) else 0
 
 
@@ -321,7 +324,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"{len(res['failed'])} failed) in {res['seconds_total']} s; store: {res['store']}"
               + (f"; parquet: {res['parquet']}" if res["parquet"] else ""))
         for f in res["failed"]:
-            print(f"textmine: skipped {f['path']}: {f['reason']}", file=sys.stderr)
+            print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
     if not res["reports"] and res["failed"]:
         return 1
     return 1 if (args.strict and res["failed"]) else 0

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Re-exported: textmine.corpus.parse_file and friends were the batch API before textmine.batch.
-from .batch import CACHE_VERSION, file_hash, find_reports, hash_files, parse_file, parse_many
-from .errors import TextmineError
+from .batch import CACHE_VERSION, cacheable, file_hash, find_reports, hash_files, parse_file, parse_many
+from .errors import TextmineError, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -56,9 +56,11 @@ class Corpus:
         False → no store (parse everything in memory); a path → that DuckDB file."""
         from .store import default_store_path, open_or_uncached
 
-        files = find_reports(path)
+        unlisted: list[dict] = []
+        files = find_reports(path, unlisted)
         mapping = load_agency_map(agency_map)
         hashes, failed = hash_files(files)
+        failed[:0] = unlisted
         results: dict[str, dict] = {}
 
         if store is False:
@@ -83,8 +85,8 @@ class Corpus:
 
             def sink(res: dict) -> None:
                 results[res["path"]] = res
-                if res.get("hash"):
-                    st.put(res["hash"], res["path"], CACHE_VERSION, res.get("record"), res.get("error"))
+                if cacheable(res):
+                    st.put(res["hash"], shown(res["path"]), CACHE_VERSION, res.get("record"), res.get("error"))
 
             parse_many(todo, workers, progress, sink)
             corpus = cls._from_results(files, results, failed, str(path), str(store_path), len(todo), mapping)
@@ -164,7 +166,8 @@ class Corpus:
     def failed(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame(self.failed_files, columns=["path", "reason"])
+        rows = [{"path": shown(f.get("path")), "reason": shown(f.get("reason"))} for f in self.failed_files]
+        return pd.DataFrame(rows, columns=["path", "reason"])
 
     def require_reports(self) -> Corpus:
         """The empty-corpus policy of the batch commands: an error when no report could be read (naming
@@ -184,8 +187,8 @@ class Corpus:
         fin, docs = self.findings, self.documents
         keys = ("rule", "severity", "where", "expected", "found", "message")
         reports = [{"doc_id": d.doc_id, "path": d.path, "agency": d.agency,
-                    "year": None if d.year is None or d.year != d.year else int(d.year),
-                    "findings": [{k: f[k] for k in keys}
+                    "year": None if _missing_none(d.year) is None else int(d.year),
+                    "findings": [{k: _missing_none(f[k]) for k in keys}
                                  for f in fin[fin["doc_id"] == d.doc_id].to_dict(orient="records")]}
                    for d in docs.itertuples()]
         return {"reports": reports,
@@ -221,6 +224,13 @@ class Corpus:
             df.to_parquet(p, index=False)
             written.append(p)
         return written
+
+
+def _missing_none(v: Any) -> Any:
+    """pandas' missing value (<NA>, NaN) as None: JSON has null, not the text '<NA>' or NaN."""
+    import pandas as pd
+
+    return None if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else v
 
 
 def load_agency_map(spec: Mapping[str, str] | str | os.PathLike | None) -> dict[str, str] | None:

@@ -23,6 +23,19 @@ ROLES = ("problem", "measure", "rectification")
 COLUMNS = ["doc_id", "statement_id", "agency", "agency_id", "year", "role", "themes", "scores", "text", "subsection"]
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): statement text is third-party
+# text, and "=HYPERLINK(…)" or "-2+3" at its start must stay text. The quote is what Excel, LibreOffice
+# and Google Sheets show as "this is text"; the labels reader strips it again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """``value`` with a ``'`` in front when a spreadsheet would take it for a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _labels(codebook=None) -> list[tuple[str, str]]:
     from .codebook import load_codebook
 
@@ -31,10 +44,12 @@ def _labels(codebook=None) -> list[tuple[str, str]]:
 
 
 def _records(st: pd.DataFrame) -> list[dict]:
+    import pandas as pd
+
     out = []
     for r in st[COLUMNS].itertuples(index=False):
         d = r._asdict()
-        d["year"] = None if d["year"] is None or d["year"] != d["year"] else int(d["year"])
+        d["year"] = None if d["year"] is None or d["year"] is pd.NA or d["year"] != d["year"] else int(d["year"])
         d["themes"] = list(d["themes"] or [])
         d["scores"] = dict(d["scores"] or {})
         out.append(d)
@@ -65,6 +80,9 @@ def export_statements(st: pd.DataFrame, fmt: str, out: str | os.PathLike, codebo
         df = st[COLUMNS].copy()
         df["themes"] = df["themes"].map(lambda t: ";".join(t or []))
         df["scores"] = df["scores"].map(lambda s: json.dumps(s or {}, ensure_ascii=False))
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype) == "string":
+                df[col] = df[col].map(csv_safe)
         df.to_csv(out, index=False, encoding="utf-8")
         return [out]
     if fmt == "parquet":

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .errors import shown
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -48,7 +50,7 @@ def record_rows(rec: dict, agency_map: Mapping[str, str] | None = None) -> dict[
     level = level_of(agency, region)
     base = {"doc_id": did, "agency": agency, "agency_id": aid, "year": year}
     doc = {
-        "doc_id": did, "path": rec.get("source"), "format": rec.get("format"), "agency": agency, "agency_id": aid,
+        "doc_id": did, "path": None if rec.get("source") is None else shown(rec["source"]), "format": rec.get("format"), "agency": agency, "agency_id": aid,
         "year": year, "published": meta.get("published"), "level": level, "province": region.get("province"),
         "city": region.get("city"), "county": region.get("county"), "template": meta.get("template"),
         "sections_found": list((rec.get("sections") or {}).keys()),
@@ -147,13 +149,51 @@ def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A pandas frame of ``rows`` with the standard columns and dtypes of frame ``name``."""
     import pandas as pd
 
+    if name == "findings":  # one type whatever the corpus: not 104 here and 104.0 or nan there
+        rows = [dict(r, expected=finding_text(r.get("expected")), found=finding_text(r.get("found"))) for r in rows]
     df = pd.DataFrame(rows, columns=COLUMNS[name])
     if "year" in df.columns:
-        df["year"] = df["year"].astype("Int64")
+        df["year"] = df["year"].map(_int64_or_none).astype("Int64")
     if name == "tables" and len(df):
-        whole = all(float(v).is_integer() for v in df["value"])
-        df["value"] = df["value"].astype("Int64" if whole else "float64")
+        values = df["value"].map(_number_or_none)  # a record from elsewhere may hold anything
+        whole = all(v is None or float(v).is_integer() for v in values)
+        df["value"] = values.map(_int64_or_none if whole else lambda v: v).astype("Int64" if whole else "float64")
     return df
+
+
+_INT64 = 2**63 - 1
+
+
+def _number_or_none(v: Any) -> int | float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    if isinstance(v, int) and abs(v) > _INT64:
+        return None  # no frame column holds it (the parser reports such a cell as a finding)
+    return v if v == v and abs(v) != float("inf") else None
+
+
+def _int64_or_none(v: Any) -> int | None:
+    v = _number_or_none(v) if not isinstance(v, str) else (int(v) if v.isascii() and v.isdigit() and len(v) < 19 else None)
+    return None if v is None else int(v)
+
+
+def _missing(v: Any) -> bool:
+    import pandas as pd
+
+    return v is None or (not isinstance(v, (list, dict, str)) and bool(pd.isna(v)))
+
+
+def finding_text(v: Any) -> str | None:
+    """A finding's expected or found value as the text a frame keeps: 104 → '104', [1, 2] → '[1, 2]'."""
+    import json
+
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e18:
+        return str(int(v))
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return str(v)
 
 
 def portable(df: pd.DataFrame) -> pd.DataFrame:
@@ -165,8 +205,8 @@ def portable(df: pd.DataFrame) -> pd.DataFrame:
         if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
     for col in ("expected", "found"):
-        if col in df.columns:
-            df[col] = df[col].map(lambda v: None if v is None else str(v))
+        if col in df.columns:  # missing (None, NaN, <NA>) stays missing, never the text 'nan'
+            df[col] = df[col].map(lambda v: None if _missing(v) else finding_text(v))
     for col in df.columns:
         if df[col].dtype == object:
             df[col] = df[col].astype("string")

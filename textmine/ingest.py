@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import TextmineError
+from .errors import TextmineError, shown
 
 ENGINES = ("local", "dask")
 FRAMES = ("documents", "sections", "statements", "statement_themes", "findings", "tables")
@@ -44,7 +44,8 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
                 res = fut.result()
             except Exception as exc:  # a worker was lost
                 i = futures.index(fut)
-                res = {"path": paths[i], "hash": todo[i][1], "error": f"worker failed ({exc.__class__.__name__})"}
+                res = {"path": paths[i], "hash": todo[i][1], "error": f"worker failed ({exc.__class__.__name__})",
+                       "transient": True}
             sink(res)
             fut.release()
     finally:
@@ -68,13 +69,15 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
     if engine not in ENGINES:
         raise TextmineError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
     t0 = time.perf_counter()
-    files = find_reports(folder)
+    unlisted: list[dict] = []
+    files = find_reports(folder, unlisted)
     mapping = load_agency_map(agency_map)
     out = Path(parquet) if parquet else None
     if out is not None:
         check_replaceable(out.absolute())  # refuse before parsing, not after
     store_path = Path(store) if store else default_store_path(folder if Path(folder).is_dir() else Path(folder).parent)
     hashes, failed = hash_files(files)
+    failed[:0] = unlisted
     with _open_store(store_path) as (st, kept):
         todo = [(p, h) for p, h in hashes.items() if h not in st.known_hashes(CACHE_VERSION)]
         _parse_into(st, todo, engine, scheduler, workers, progress, failed)
@@ -118,14 +121,14 @@ def _open_store(path: Path):
 def _parse_into(st, todo: list[tuple[str, str]], engine: str, scheduler: str | None, workers: int | None,
                 progress: bool | None, failed: list[dict]) -> None:
     """Parse ``todo`` and commit the records to the store in batches from a writer thread."""
-    from .batch import CACHE_VERSION, parse_many
+    from .batch import CACHE_VERSION, cacheable, parse_many
     from .store import RecordWriter
 
     writer = RecordWriter(st, CACHE_VERSION)
 
     def sink(res: dict) -> None:
-        if res.get("hash"):
-            writer.put(res)
+        if cacheable(res):  # a timeout or a memory kill is this run's, not the file's: never cached
+            writer.put({**res, "path": shown(res["path"])})
         else:
             failed.append({"path": res["path"], "reason": res.get("error")})
 
@@ -206,7 +209,8 @@ def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed:
         found = ({k: f.get(k) for k in FINDING_COLUMNS} for f in iter_corpus(cross_year))
         while chunk := list(islice(found, 20 * max(batch, 1))):
             append("findings", portable(frame("findings", chunk)))
-        append("failed", portable(pd.DataFrame(failed, columns=["path", "reason"])))
+        failed_rows = [{"path": shown(f.get("path")), "reason": shown(f.get("reason"))} for f in failed]
+        append("failed", portable(pd.DataFrame(failed_rows, columns=["path", "reason"])))
         if tree is not None:
             for name in (n for n in DERIVED if n != "failed"):
                 _copy_to_parquet(st, tree, name, batch)

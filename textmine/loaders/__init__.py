@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import TextmineError
-from .limits import check_document, check_size
+from .limits import check_document, read_capped
 
 
 @dataclass(frozen=True)
@@ -105,18 +105,9 @@ def load_document(path_or_text: str | os.PathLike) -> Document:
                         lambda: parse_text(to_simplified(text), source=None, fmt="text"))
     path = str(path_or_text)
     fmt = format_of(path)
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise TextmineError(f"cannot open file ({exc.strerror or exc.__class__.__name__})", path) from None
     if os.path.isdir(path):
         raise TextmineError("is a directory, not a report file", path)
-    check_size(path, size, LOADERS[fmt].size_limit)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise TextmineError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", path) from None
+    data = read_capped(path, LOADERS[fmt].size_limit)  # a FIFO or /dev/zero is refused, not read
     if not data.strip():
         raise TextmineError("empty file", path)
     return _checked(_load(fmt, path, data), lambda: _simplified_load(fmt, path, data))

@@ -9,14 +9,15 @@ The README section "Limits of untrusted input" lists them.
 
 from __future__ import annotations
 
+import errno
 import os
-import re
+import stat
 import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import TextmineError
 
@@ -111,6 +112,45 @@ def check_size(path: str, size: int, size_limit: str | None = None) -> None:
         var = LIMITS[size_limit][0]
         raise TextmineError(f"file is {size / _MB:.1f} MB, over the {limit(size_limit):g} MB limit "
                             f"({_limit_hint(var)})", path)
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+def open_regular(path: str | os.PathLike) -> BinaryIO:
+    """Open ``path`` for reading only when it is a regular file (after symlinks). A FIFO would block the
+    open or the read for ever, /dev/zero never ends: both must be refused before anything reads them.
+    O_NONBLOCK keeps the open of a FIFO from waiting for a writer; the check is on the opened file, so a
+    file swapped after a stat cannot slip through. Raises OSError (``strerror`` names the kind)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_capped(path: str, size_limit: str | None = None) -> bytes:
+    """The bytes of a regular file, never more than its limits allow: the size is checked on the opened
+    file, and the read stops one byte past the limit (a file that grows while it is read, or lies about
+    its size, is refused like one that was too big)."""
+    try:
+        with open_regular(path) as fh:
+            check_size(path, os.fstat(fh.fileno()).st_size, size_limit)
+            caps = [limit("MAX_FILE_MB")] + ([limit(size_limit)] if size_limit else [])
+            cap = min((c for c in caps if c > 0), default=0)
+            data = fh.read(int(cap * _MB) + 1) if cap else fh.read()
+    except OSError as exc:
+        raise TextmineError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", path) from None
+    check_size(path, len(data), size_limit)
+    return data
 
 
 def check_html_size(path: str | None, size: int) -> None:
@@ -214,69 +254,20 @@ def safe_xml(data: bytes, path: str, *, allow_doctype: bool = False) -> Any:
     return root
 
 
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-_PDF_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
-_PDF_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
-
-
-def _inflate_bounded(data: bytes, start: int, cap: int, keep: bool) -> tuple[bytes | int | None, bool]:
-    """Inflate the zlib stream at ``start``: (None, True) when it would pass ``cap`` bytes, (None,
-    False) when it is not zlib data, else (the output if ``keep``, else its size; False). Input is
-    read in chunks and output bounded per call, so a bomb costs ``cap``, not its inflated size."""
-    import zlib
-
-    d = zlib.decompressobj()
-    out: list[bytes] = []
-    size = 0
-    pos = start
-    try:
-        while pos < len(data) and not d.eof:
-            piece = d.decompress(data[pos:pos + 65536], cap - size + 1)
-            pos += 65536
-            while True:  # drain what a chunk holds before reading more: output is bounded per call
-                size += len(piece)
-                if keep:
-                    out.append(piece)
-                if size > cap:
-                    return None, True
-                if not d.unconsumed_tail or d.eof:
-                    break
-                piece = d.decompress(d.unconsumed_tail, cap - size + 1)
-    except zlib.error:
-        if size == 0:
-            return None, False
-    return (b"".join(out) if keep else size), False
-
-
 def check_pdf_streams(data: bytes, path: str | None) -> None:
-    """Refuse a PDF whose Flate streams would inflate past the limit (a decompression bomb), before
-    a PDF library inflates them whole into memory.
+    """Refuse a PDF whose streams would decode past the limit (a decompression bomb), before a PDF
+    library inflates them whole into memory: every filter and filter chain is applied by a decoder that
+    stops at the budget (``pdf_streams``), so the check costs the budget, not the bomb."""
+    from .pdf_streams import Bomb, inflated_size
 
-    Image streams are skipped (text extraction never decodes them, and scans hold big ones);
-    content, font and object streams are inflated in bounded chunks, twice for a double filter.
-    """
     budget = limit('MAX_UNZIPPED_MB') * _MB
     if budget <= 0:
         return
-    total = 0
-    for m in _PDF_STREAM.finditer(data):
-        head = data[max(0, m.start() - 2048):m.start()]
-        head = head[head.rfind(b" obj") + 1:] if b" obj" in head else head
-        layers = min(3, len(_PDF_FLATE.findall(head)))
-        if not layers or _PDF_IMAGE.search(head):
-            continue
-        buf, pos = data, m.end()
-        for layer in range(layers):
-            out, bomb = _inflate_bounded(buf, pos, int(budget - total), keep=layer < layers - 1)
-            if bomb:
-                raise TextmineError(f"PDF streams would inflate to more than {limit('MAX_UNZIPPED_MB'):g} MB "
-                                    f"(a decompression bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
-            if out is None:
-                break
-            if isinstance(out, int):
-                total += out
-                break
-            buf, pos = out, 0
+    try:
+        inflated_size(data, int(budget))
+    except Bomb:
+        raise TextmineError(f"PDF streams would inflate to more than {limit('MAX_UNZIPPED_MB'):g} MB "
+                            f"(a decompression bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path) from None
 
 
 @contextmanager

@@ -47,10 +47,12 @@ from ..document import Block
 from .form import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
+    OUT_OF_RANGE,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
     RESULT_ROWS,
     TablesResult,
+    _finding,
     norm_label,
     parse_number,
 )
@@ -89,10 +91,30 @@ def parse_tables(blocks_by_section: Mapping[str, Sequence[Block]]) -> TablesResu
                                     (len(alt), -len(alt_findings)) > (len(table), -len(findings))):
                 table, findings = alt, alt_findings
         table, findings = improve(key, own, everything, table, findings)
+        table = _in_range(key, table, findings)
         if table is not None:
             result.tables[key] = table
         result.findings.extend(findings)
     return result
+
+
+def _in_range(key: str, table: dict | None, findings: list) -> dict | None:
+    """The table without cells whose number no frame can hold (over int64: OUT_OF_RANGE), each one a
+    finding: a 25-digit cell is a typo or an attack, not a count, and must never sink a batch."""
+    if not table:
+        return table
+    out: dict = {}
+    for row, cols in table.items():
+        kept = {}
+        for col, value in cols.items():
+            if isinstance(value, (int, float)) and not abs(value) < OUT_OF_RANGE:  # also inf and nan
+                findings.append(_finding(f"{key}.{row}.{col}", f"{key} {row} {col}: the number is out of "
+                                         "range (over 9223372036854775807, the most a table holds); the cell is left out", found="out of range"))
+            else:
+                kept[col] = value
+        if kept:
+            out[row] = kept
+    return out or None
 
 
 def tables_frame(records: Iterable[dict]) -> pd.DataFrame:

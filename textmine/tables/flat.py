@@ -53,8 +53,10 @@ _DASHES = frozenset({"-", "--", "—", "——", "–"})  # a dash standing alon
 
 
 def _valid(piece: str, kind: str) -> bool:
-    if kind == "int":  # the common case, without a regex
-        return piece.isdigit() and (piece[0] != "0" or len(piece) == 1)
+    if len(piece) > 19:  # past int64 (and Python's int-string limit): no cell of a frame, never a value
+        return False
+    if kind == "int":  # the common case, without a regex; ASCII only: "²".isdigit() and int() refuses it
+        return piece.isascii() and piece.isdigit() and (piece[0] != "0" or len(piece) == 1)
     return bool(_CELL[kind].fullmatch(piece))
 
 

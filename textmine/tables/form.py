@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,7 +45,12 @@ class TablesResult:
 # ---------------------------------------------------------------------------------------------------------
 # Numbers
 
-_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
+# A count or amount a frame can hold (pandas Int64): a longer number is not a value but a finding
+# ("out of range"), made where the table is assembled. The value OUT_OF_RANGE stands in for it until then,
+# so no int() ever runs on a cell of thousands of digits (Python refuses over 4,300).
+INT64_MAX = 2**63 - 1
+OUT_OF_RANGE = INT64_MAX + 1
 _UNIT = re.compile(r"(?:万元|元|件|个|项|条|次)$")
 
 
@@ -61,13 +67,18 @@ def parse_number(text: str | None) -> int | float | None:
 @lru_cache(maxsize=1 << 16)  # cells repeat a lot ("0", "", labels): parse each distinct string once
 def _parse_number(text: str) -> int | float | None:
     s = _SPACE.sub("", to_halfwidth(text)).replace("，", ",")
+    if not s.isascii():  # Arabic-Indic and other Unicode decimal digits read as the digits they are
+        s = "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in s)
     if s in _empty_cells():
         return 0
     s = _UNIT.sub("", s)
     if not _NUMBER.fullmatch(s):
         return None
     s = s.replace(",", "")
-    return float(s) if "." in s else int(s)
+    if len(s.split(".")[0].lstrip("+-").lstrip("0")) > 19:
+        return OUT_OF_RANGE
+    value = float(s) if "." in s else int(s)
+    return OUT_OF_RANGE if abs(value) > INT64_MAX else value
 
 
 def _is_value(cell: str) -> bool:

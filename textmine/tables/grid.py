@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -159,13 +160,42 @@ def _subtotal_position(rows: list[list[int]]) -> int:
 
 
 def _lis(keys: list[int]) -> list[int]:
-    """Indices of a longest strictly increasing subsequence of ``keys``."""
-    best: list[list[int]] = []
+    """Indices of a longest strictly increasing subsequence of ``keys``: of the longest, the one that
+    ends first, each element preceded by the earliest element that gives it its length. O(n log n):
+    a table of thousands of labelled rows must not take minutes (patience sorting, one pile per length;
+    a pile keeps its indices and the running minimum of their keys, both in index order)."""
+    piles: list[tuple[list[int], list[int]]] = []  # per length: (indices, prefix minimum of their keys)
+    tails: list[int] = []  # the smallest key ending a subsequence of each length: strictly increasing
+    pred: list[int] = []
     for i, k in enumerate(keys):
-        cands = [seq for seq in best if keys[seq[-1]] < k]
-        seq = (max(cands, key=len) if cands else []) + [i]
-        best.append(seq)
-    return max(best, key=len) if best else []
+        n = bisect.bisect_left(tails, k)  # lengths 1..n have an end below k
+        if n:
+            idx, mins = piles[n - 1]
+            # the earliest index of pile n whose key is below k: the first place the prefix minimum is
+            lo, hi = 0, len(mins)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if mins[mid] < k:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            pred.append(idx[lo])
+        else:
+            pred.append(-1)
+        if n == len(piles):
+            piles.append(([], []))
+            tails.append(k)
+        idx, mins = piles[n]
+        idx.append(i)
+        mins.append(min(k, mins[-1]) if mins else k)
+        tails[n] = mins[-1]
+    if not piles:
+        return []
+    out, i = [], piles[-1][0][0]
+    while i >= 0:
+        out.append(i)
+        i = pred[i]
+    return out[::-1]
 
 
 def parse_requests(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
@@ -231,11 +261,12 @@ def _place_floaters(floaters: list[_Item], items: list[_Item], placed: dict[str,
         hi = min((o for p, o in anchor_pos if p > fl.pos), default=len(REQUEST_ROWS))
         gaps.setdefault((lo, hi), []).append(fl)
     value_pos = sorted(it.pos for it in items if it.values is not None)
+    item_pos = [it.pos for it in items]  # items come in position order
     for (lo, hi), group in gaps.items():
         free = [k for k in REQUEST_ROWS[lo + 1: hi] if k not in placed]
         lo_name = REQUEST_ROWS[lo] if lo >= 0 else "the start of the table"
         hi_name = REQUEST_ROWS[hi] if hi < len(REQUEST_ROWS) else "the end of the table"
-        hints = [_hints(fl, items, value_pos, ranked, free) for fl in group]
+        hints = [_hints(fl, items, value_pos, ranked, free, item_pos) for fl in group]
         strong = [_confident(ranked[id(fl)]) for fl in group]
         if len(group) == len(free) and all(s is None or s == k for s, k in zip(strong, free, strict=True)):
             assignment = list(free)
@@ -254,13 +285,18 @@ def _place_floaters(floaters: list[_Item], items: list[_Item], placed: dict[str,
 
 
 def _hints(fl: _Item, items: list[_Item], value_pos: list[int], ranked: dict[int, tuple],
-           free: list[str]) -> dict[str, float]:
-    """Label evidence for a floating row: its own label and the label-only lines around it."""
-    prev = max((p for p in value_pos if p < fl.pos), default=-1)
-    nxt = min((p for p in value_pos if p > fl.pos), default=10**9)
+           free: list[str], item_pos: list[int] | None = None) -> dict[str, float]:
+    """Label evidence for a floating row: its own label and the label-only lines around it (found by
+    bisection: one floater of thousands must not scan every row)."""
+    at = bisect.bisect_left(value_pos, fl.pos)
+    prev = value_pos[at - 1] if at else -1
+    after = bisect.bisect_right(value_pos, fl.pos)
+    nxt = value_pos[after] if after < len(value_pos) else 10**9
+    item_pos = item_pos if item_pos is not None else [it.pos for it in items]
+    near = items[bisect.bisect_right(item_pos, prev): bisect.bisect_left(item_pos, nxt)]
     out: dict[str, float] = {}
-    for it in items:
-        if it is fl or (it.values is None and prev < it.pos < nxt):
+    for it in [fl, *(it for it in near if it is not fl)]:
+        if it is fl or it.values is None:
             for key, score in ranked[id(it)]:
                 if key in free:
                     out[key] = max(out.get(key, 0.0), score)
@@ -298,24 +334,29 @@ def _by_hints(hints: list[dict[str, float]], free: list[str]) -> list[str] | Non
 N_APPEALS = len(APPEAL_GROUPS) * len(APPEAL_COLUMNS)
 
 
+# How much of the text before a run of numbers _value_runs keeps: parse_appeals looks at its last 200
+# characters for table 4's header words; joining all of it for every run was quadratic.
+_SEEN_TAIL = 1000
+
+
 def _value_runs(blocks: Sequence[Block]) -> list[tuple[list[str], str]]:
-    """Every run of numbers in the blocks, each with the text seen before it (for header checks)."""
+    """Every run of numbers in the blocks, each with the end of the text seen before it (header checks)."""
     out: list[tuple[list[str], str]] = []
-    seen: list[str] = []
+    seen = ""
     for block in blocks:
         if isinstance(block, Table):
             for row in block.rows:
                 labels = _label_cells(row)
                 last = labels[-1] if labels else -1
-                seen.extend(row[i] for i in labels)
+                seen = (seen + "".join(row[i] for i in labels))[-_SEEN_TAIL:]
                 cells = _trim(list(row[last + 1:]), N_APPEALS)
                 if any(_has_digit(c) for c in cells) and all(_is_value(c) for c in cells):
-                    out.append((cells, "".join(seen)))
+                    out.append((cells, seen))
         else:
             for text, run in _segments(block.text):
-                seen.append(text)
+                seen = (seen + text)[-_SEEN_TAIL:]
                 if len(run) >= 2:
-                    out.append((run, "".join(seen)))
+                    out.append((run, seen))
     return out
 
 

@@ -9,7 +9,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..document import Block, Table
-from .form import _confident, _finding, _has_digit, _labels, _match, _segments, norm_label, parse_number
+from .form import (
+    OUT_OF_RANGE,
+    _confident,
+    _finding,
+    _has_digit,
+    _labels,
+    _match,
+    _segments,
+    norm_label,
+    parse_number,
+)
 from .grid import _label_cells
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,6 +152,9 @@ def parse_proactive(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
         for f, c in pairs:
             n = parse_number(c)
             if n is None or f in values:
+                continue
+            if n == OUT_OF_RANGE:  # kept as it is: parse_tables turns it into a finding
+                values[f] = n
                 continue
             if f in conf["money_fields"]:
                 yuan = r.yuan or bool(re.search(r"(?<!万)元", c))

@@ -95,7 +95,10 @@ def read_labeled(path: str | Path) -> pd.DataFrame:
         if "text" not in df.columns or "themes" not in df.columns:
             raise TextmineError("a labeled CSV needs the columns text and themes", str(p))
         for rec in df.to_dict("records"):
-            rows.append({"text": rec["text"], "themes": parse_themes(rec["themes"]), "role": rec.get("role") or None})
+            text = rec["text"]
+            if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+                text = text[1:]  # the quote `textmine export --format csv` put before a formula-like cell
+            rows.append({"text": text, "themes": parse_themes(rec["themes"]), "role": rec.get("role") or None})
     else:
         raise TextmineError("labeled data must be .jsonl or .csv", str(p))
     if not rows:
