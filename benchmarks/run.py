@@ -4,6 +4,7 @@
     python benchmarks/run.py --reports 10000  # the full ingest target
     python benchmarks/run.py --json           # machine-readable; always written to benchmarks/results.json
     python benchmarks/run.py --recurring      # only `recurring` at 2,500 and 10,000 reports (recurring_scaling.py)
+    python benchmarks/run.py --startup        # only the start-up of `textmine parse` against `import pandas`
 
 Ratios are against baselines run in the same process (a plain regex section/table splitter of the kind
 other parsers of these reports use; the rule tagger alone for themes), since the machines are noisy.
@@ -116,6 +117,62 @@ def ocr_stage() -> dict:
     return json.loads(p.stdout)
 
 
+def _child_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one run of ``cmd`` (user + system, from the reaped child's rusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True, env=env, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+STARTUP_TARGET = 1.5  # parse start-up CPU at most 1.5 x that of `import pandas` (issue 16)
+
+
+def startup_stage(runs: int = 7) -> dict:
+    """CPU of `textmine parse FILE --json` (themes included) against `python -c "import pandas"`, the two
+    run alternately in this run so that the machine's load affects both alike; medians of ``runs``.
+    One warm-up run of each first: it writes the bytecode and builds the user cache (textmine/cache.py)
+    once, as any first use does. PYTHONDONTWRITEBYTECODE is dropped for the children, so an editable
+    install gets bytecode as an installed one has."""
+    exe = shutil.which("textmine")
+    parse = ([exe] if exe else [sys.executable, "-m", "textmine"]) + [
+        "parse", str(ROOT / "corpus" / "wuhu-city-gov-2024.txt"), "--json"]
+    pandas = [sys.executable, "-c", "import pandas"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as empty:  # the very first parse: it builds the cache
+        cold = _child_cpu(parse, {**env, "TEXTMINE_CACHE_DIR": empty})[0]
+    _child_cpu(parse, env)
+    _child_cpu(pandas, env)
+    p_cpu, p_wall, b_cpu, b_wall = [], [], [], []
+    for _ in range(runs):
+        c, w = _child_cpu(parse, env)
+        p_cpu.append(c)
+        p_wall.append(w)
+        c, w = _child_cpu(pandas, env)
+        b_cpu.append(c)
+        b_wall.append(w)
+    med = statistics.median
+    ratio = med(p_cpu) / med(b_cpu)
+    return {"runs": runs, "parse_cpu_s": round(med(p_cpu), 3), "import_pandas_cpu_s": round(med(b_cpu), 3),
+            "parse_over_pandas_cpu": round(ratio, 2), "target": STARTUP_TARGET, "within_target": ratio <= STARTUP_TARGET,
+            "parse_wall_s": round(med(p_wall), 3), "import_pandas_wall_s": round(med(b_wall), 3),
+            "cold_cache_parse_cpu_s": round(cold, 3)}
+
+
+def _startup_only(args: argparse.Namespace) -> None:
+    """--startup: measure only that, and update its entry in results.json (the other stages stay)."""
+    path = ROOT / "benchmarks" / "results.json"
+    results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"stages": {}}
+    results["stages"]["startup"] = r = startup_stage()
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    if args.json:
+        print(json.dumps(r, indent=2))
+    else:
+        print("  startup " + "  ".join(f"{k}={v}" for k, v in r.items()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, about a minute")
@@ -124,11 +181,16 @@ def main() -> None:
     ap.add_argument("--ocr", action="store_true", help="also OCR the scan fixture (needs textmine[ocr]; ~30 s)")
     ap.add_argument("--recurring", action="store_true",
                     help="only the `recurring` scaling (2,500 vs 10,000 synthetic reports; benchmarks/recurring_scaling.py)")
+    ap.add_argument("--startup", action="store_true",
+                    help="only the parse start-up against `import pandas` (about 30 s); updates results.json")
     args = ap.parse_args()
     if args.recurring:
         from benchmarks.recurring_scaling import scaling
 
         print(json.dumps(scaling(), indent=2))
+        return
+    if args.startup:
+        _startup_only(args)
         return
     n_text = 120 if args.quick else 600
     n_pdf = 12 if args.quick else 60
@@ -257,6 +319,7 @@ def main() -> None:
             subprocess.run(cmd + ["--help"], capture_output=True, check=True)
             times.append(time.perf_counter() - t0)
         results["stages"]["cli_help"] = {"median_seconds": round(statistics.median(times), 3)}
+        results["stages"]["startup"] = startup_stage()
         if args.ocr:
             results["stages"]["ocr_scan"] = ocr_stage()
         results["peak_rss_mb_benchmark"] = round(peak_rss_mb())

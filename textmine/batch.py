@@ -185,12 +185,31 @@ def cacheable(res: dict) -> bool:
     return bool(res.get("hash")) and not res.get("transient")
 
 
-def _progress(total: int, enabled: bool | None, desc: str) -> Any:
-    from tqdm.auto import tqdm
+def in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (IPython's ZMQ shell), without importing IPython."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
+
+def _progress(total: int, enabled: bool | None, desc: str) -> Any:
+    """A progress bar: shown by default on a terminal and in a notebook (a widget there, with the
+    ``notebook`` extra's ipywidgets; a text bar without it, rather than tqdm's IProgress warning)."""
+    import importlib.util
+
+    notebook = in_notebook()
     if enabled is None:
-        enabled = sys.stderr.isatty()
+        enabled = notebook or sys.stderr.isatty()
+    if notebook and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm.std import tqdm
     return tqdm(total=total, desc=desc, unit="report", disable=not enabled, file=sys.stderr)
+
+
+# Below this many files the default is to parse in the calling process: starting workers (each imports
+# the parser and maps its data) costs more than it saves, and a notebook's small folder stays one process.
+SMALL_BATCH = 50
 
 
 def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None,
@@ -198,9 +217,9 @@ def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool 
                parse: Callable[..., dict] = parse_file, timeout: float | None = None) -> None:
     """Parse (path, hash) pairs, calling ``sink(result)`` as each finishes.
 
-    ``workers=1`` parses here, in this process. Otherwise (the default: one per core) each file goes
-    to a worker process that a watchdog can stop: a worker still busy ``timeout`` plus a grace period
-    after it got its file (a parser hung inside C code, where SIGALRM cannot reach), or holding more
+    ``workers=1``, and the default ``workers=None`` for fewer than ``SMALL_BATCH`` files, parse here,
+    in this process. Otherwise (by default one per core) each file goes to a worker process that a
+    watchdog can stop: a worker still busy ``timeout`` plus a grace period after it got its file (a parser hung inside C code, where SIGALRM cannot reach), or holding more
     than ``TEXTMINE_MAX_WORKER_MEMORY_MB``, is killed, its file reported, and a fresh worker takes its place.
     ``parse`` is the per-file function (a picklable top-level function of path, hash, timeout).
     """
@@ -209,7 +228,7 @@ def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool 
     budget = _limits.FILE_TIMEOUT if timeout is None else timeout
     bar = _progress(len(todo), progress, "parsing")
     try:
-        if workers == 1:
+        if workers == 1 or (workers is None and len(todo) < SMALL_BATCH):
             for path, digest in todo:
                 res = parse(path, digest, budget)
                 res.pop("timed_out", None)

@@ -11,7 +11,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 
 from .errors import TextmineError
 
@@ -58,6 +57,8 @@ def _records(st: pd.DataFrame) -> list[dict]:
 
 def label_studio_config(codebook=None) -> str:
     """The labeling config (XML) matching the exported tasks: one role, any number of themes."""
+    from xml.sax.saxutils import quoteattr  # here: it imports urllib, http and ssl (the CLI's start-up)
+
     roles = "\n".join(f'    <Choice value="{r}"/>' for r in ROLES)
     themes = "\n".join(f"    <Choice value={quoteattr(i)} hint={quoteattr(zh)}/>" for i, zh in _labels(codebook))
     return (

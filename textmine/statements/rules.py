@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TextmineError
-from ..resources import data_path, file_mtime
+from ..resources import data_path, file_mtime, safe_yaml
 
 ROLES = ("problem", "measure", "rectification")
 _PLACEHOLDERS = {"<<cn>>": "[一二三四五六七八九十]{1,3}", "<<num>>": "[0-9０-９]{1,2}"}
@@ -129,7 +129,7 @@ def _load_rules_cached(path: str, mtime: float) -> _Rules:
 
     try:
         with open(path, encoding="utf-8") as fh:
-            cfg = yaml.safe_load(fh)
+            cfg = safe_yaml(fh)
         return _compile(cfg)
     except OSError as exc:
         raise TextmineError(f"cannot read statement rules ({exc.strerror})", path) from None

@@ -5,7 +5,9 @@ One module per concern (each importable on its own):
 - ``codebook``: the themes as validated YAML data (``data/codebook.yaml``, or your own file);
 - ``rule_tagger``: the explainable rule tagger (weighted cues and guards of the codebook);
 - ``labels``: theme lists from people and files, indicator matrices, precision/recall/F1;
+- ``ngrams``: jieba segmentation and the TF-IDF core in numpy (``NgramTfidf``, ``jieba_segmenter``);
 - ``features``: ``ThemeVectorizer``, the TF-IDF features (a scikit-learn transformer);
+- ``linear``: the fitted linear model predicting in numpy, and the shipped model from the cache;
 - ``estimator``: ``ThemeClassifier`` and the model shipped in the package;
 - ``evaluation``: ``evaluate`` (held-out, cross-validated, backend comparison);
 - ``active``: weak supervision (``self_train``) and uncertainty sampling (``uncertain``);
@@ -27,7 +29,7 @@ _NAMES = {
     "load_codebook": "codebook", "parse_codebook": "codebook", "resolve_codebook": "codebook",
     "RuleTagger": "rule_tagger", "RuleResult": "rule_tagger",
     "parse_themes": "labels", "read_labeled": "labels", "label_matrix": "labels", "label_metrics": "labels",
-    "ThemeVectorizer": "features", "jieba_segmenter": "features",
+    "ThemeVectorizer": "features", "jieba_segmenter": "ngrams",
     "ThemeClassifier": "estimator", "PRETRAINED_PARAMS": "estimator", "PRETRAINED_FILE": "estimator",
     "TRAIN_FILE": "estimator", "build_pretrained": "estimator", "clear_pretrained_cache": "estimator",
     "training_digest": "estimator",
@@ -64,8 +66,9 @@ if TYPE_CHECKING:  # pragma: no cover
         training_digest,
     )
     from .evaluation import EvalReport, evaluate
-    from .features import ThemeVectorizer, jieba_segmenter
+    from .features import ThemeVectorizer
     from .labels import label_matrix, label_metrics, parse_themes, read_labeled
+    from .ngrams import jieba_segmenter
     from .rule_tagger import RuleResult, RuleTagger
     from .spacy_component import ThemesComponent, make_themes_component, textcat_predict, train_spacy_textcat
     from .stage import classify, get_classifier, tag_statements

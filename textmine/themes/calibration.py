@@ -23,13 +23,15 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..errors import TextmineError
 from ..resources import data_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 OTHER = "other"
 RULE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, float("inf"))
@@ -58,10 +60,9 @@ class CalibratedThemes:
 
     # -- parts ---------------------------------------------------------------------------------------
     def _parts(self) -> tuple[Any, Any]:
-        from .estimator import ThemeClassifier
         from .rule_tagger import RuleTagger
 
-        clf = self.classifier if self.classifier is not None else ThemeClassifier.pretrained()
+        clf = self.classifier if self.classifier is not None else _shipped_model()
         # The package codebook, not the copy a saved model embeds: cues are data that improve on their own.
         tagger = self.tagger if self.tagger is not None else RuleTagger()
         return clf, tagger
@@ -76,10 +77,15 @@ class CalibratedThemes:
         themes = [t for t in tagger.theme_ids if t != OTHER]
         ids = list(tagger.theme_ids)
         texts = list(texts)
-        S = tagger.score_matrix(texts)[:, [ids.index(t) for t in themes]] if texts else np.zeros((0, len(themes)))
-        proba = clf.predict_proba(texts) if texts else pd.DataFrame(columns=themes)
-        P = np.column_stack([proba[t].to_numpy() if t in proba else np.zeros(len(texts)) for t in themes]) \
-            if texts else np.zeros((0, len(themes)))
+        if not texts:
+            return Scores(themes, np.zeros((0, len(themes))), np.zeros((0, len(themes))))
+        S = tagger.score_matrix(texts)[:, [ids.index(t) for t in themes]]
+        if hasattr(clf, "proba_matrix"):  # numpy all the way (the shipped model)
+            M, cols = clf.proba_matrix(texts), list(clf.themes_)
+            P = np.column_stack([M[:, cols.index(t)] if t in cols else np.zeros(len(texts)) for t in themes])
+        else:
+            proba = clf.predict_proba(texts)
+            P = np.column_stack([proba[t].to_numpy() if t in proba else np.zeros(len(texts)) for t in themes])
         return Scores(themes, S, P)
 
     # -- deciding ------------------------------------------------------------------------------------
@@ -119,6 +125,8 @@ class CalibratedThemes:
 
     def predict_proba(self, X: Iterable[str]) -> pd.DataFrame:
         """Decision scores as a frame (0.5 = the theme's threshold), for ranking and uncertainty."""
+        import pandas as pd
+
         sc = self.scores(list(X))
         return pd.DataFrame(self.decision(sc), columns=sc.themes)
 
@@ -149,6 +157,18 @@ class CalibratedThemes:
         obj.thresholds_ = th
         obj.provenance_ = data.get("provenance", {})
         return obj
+
+
+def _shipped_model() -> Any:
+    """The shipped model: predicting in numpy when usable as shipped, else refitted (scikit-learn)."""
+    from .linear import shipped_linear
+
+    model = shipped_linear()
+    if model is None:
+        from .estimator import ThemeClassifier
+
+        model = ThemeClassifier.pretrained()
+    return model
 
 
 def _num(x: float) -> float | None:

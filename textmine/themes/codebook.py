@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import TextmineError
-from ..resources import data_path, file_mtime
+from ..resources import data_path, file_mtime, safe_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -175,7 +175,7 @@ def _theme(tid: str, d: Any, path: str | None) -> Theme:
 def parse_codebook(text: str, source: str | None = None) -> Codebook:
     """Build a codebook from YAML text (``source`` names the file in error messages)."""
     try:
-        d = yaml.safe_load(text)
+        d = safe_yaml(text)
     except yaml.YAMLError as exc:
         raise TextmineError(f"not valid YAML: {str(exc).splitlines()[0]}", source) from None
     if not isinstance(d, dict) or not isinstance(d.get("themes"), dict) or not d["themes"]:

@@ -15,11 +15,9 @@ cannot be read).
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import json
 import logging
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -33,25 +31,23 @@ from sklearn.base import BaseEstimator
 from ..errors import TextmineError
 from ..resources import data_path
 from .codebook import OTHER, CodebookLike, load_codebook, parse_codebook, resolve_codebook
-from .features import NgramTfidf
 from .labels import as_texts, label_matrix, label_metrics, normalise_gold, read_labeled
+from .linear import (
+    PRETRAINED_FILE,
+    PRETRAINED_PARAMS,
+    TRAIN_FILE,
+    decision,
+    sentences,
+    sigmoid,
+    training_digest,
+)
+from .ngrams import NgramTfidf
 from .rule_tagger import RuleTagger
 
 MODEL_FORMAT = 1
-PRETRAINED_FILE = "theme_model.npz"
-TRAIN_FILE = "themes/train.jsonl"
-# The settings the shipped model is built with: linear SVM, C=0.5, n-grams seen at least twice had the
-# best 5-fold cross-validated micro-F1 on train.jsonl among logreg/SVM, C, min_df and feature-block choices.
-PRETRAINED_PARAMS: dict[str, Any] = {"char_ngrams": (1, 3), "word_ngrams": (1, 2), "min_df": 2, "C": 0.5,
-                                     "loss": "svm", "class_weight": "balanced", "pool_sentences": True,
-                                     "inner_cv": 5, "random_state": 0}
-_SENTENCE = re.compile(r"(?<=[。；！？!?;])")
 
 log = logging.getLogger(__name__)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+_sigmoid = sigmoid
 
 
 def _platt(d: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -179,12 +175,8 @@ class ThemeClassifier(BaseEstimator):
 
     def _sentence_features(self, texts: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
         """Features of every sentence, and the row where each statement's sentences start."""
-        sentences, starts = [], []
-        for t in texts:
-            starts.append(len(sentences))
-            parts = [p for p in _SENTENCE.split(t) if p.strip()]
-            sentences.extend(parts or [t])  # every statement keeps at least one row
-        return self._features(sentences), np.asarray(starts, dtype=np.int64)
+        parts, starts = sentences(texts)  # every statement keeps at least one row
+        return self._features(parts), starts
 
     def fit(self, X: Iterable[str], y: Iterable[Any]) -> ThemeClassifier:
         """Fit on statements ``X`` and their theme lists ``y`` (codebook ids; ``[]``/``["other"]`` = none)."""
@@ -243,11 +235,19 @@ class ThemeClassifier(BaseEstimator):
         texts = as_texts(X)
         if not texts:
             return np.zeros((0, len(self.themes_)))
+        if not self.use_rules:  # the numpy product of linear.py, as the shipped model predicts
+            return decision(self.vectorizer_, self._coef_t(), self.intercept_, texts, self.pool_sentences)
         if not self.pool_sentences:
             return np.asarray(self._features(texts) @ self.coef_.T, dtype=np.float64) + self.intercept_
         S, starts = self._sentence_features(texts)
         D = np.asarray(S @ self.coef_.T, dtype=np.float64) + self.intercept_
         return np.maximum.reduceat(D, starts, axis=0)
+
+    def _coef_t(self) -> np.ndarray:
+        cached = self.__dict__.get("_coef_t_cache")
+        if cached is None or cached[0] is not self.coef_:  # fit() and load() rebind coef_
+            cached = self.__dict__["_coef_t_cache"] = (self.coef_, np.ascontiguousarray(self.coef_.T))
+        return cached[1]
 
     def _proba(self, texts: list[str]) -> np.ndarray:
         self._check_fitted()
@@ -418,16 +418,6 @@ class ThemeClassifier(BaseEstimator):
     def pretrained(cls) -> ThemeClassifier:
         """The model shipped in the package (refitted from the bundled training data if it is stale)."""
         return copy.copy(_pretrained())  # shallow: fit()/set_params() rebind, never mutate shared arrays
-
-
-def training_digest(train: Path, params: dict[str, Any]) -> str:
-    """What the shipped model depends on: the training data, the parameters and the codebook's theme ids
-    (its cues too, but only when the rule votes are features)."""
-    cb = load_codebook()
-    h = hashlib.sha256(train.read_bytes())
-    h.update(json.dumps(params, sort_keys=True).encode("utf-8"))
-    h.update((cb.text if params.get("use_rules") else json.dumps(cb.theme_ids)).encode("utf-8"))
-    return h.hexdigest()
 
 
 def _fit_bundled() -> ThemeClassifier:
