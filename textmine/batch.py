@@ -207,9 +207,6 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="report", disable=not enabled, file=sys.stderr)
 
 
-# Below this many files the default is to parse in the calling process: starting workers (each imports
-# the parser and maps its data) costs more than it saves, and a notebook's small folder stays one process.
-SMALL_BATCH = 50
 
 
 def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool | None,
@@ -217,8 +214,8 @@ def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool 
                parse: Callable[..., dict] = parse_file, timeout: float | None = None) -> None:
     """Parse (path, hash) pairs, calling ``sink(result)`` as each finishes.
 
-    ``workers=1``, and the default ``workers=None`` for fewer than ``SMALL_BATCH`` files, parse here,
-    in this process. Otherwise (by default one per core) each file goes to a worker process that a
+    ``workers=1`` parses here, in this process (SIGALRM bounds the time, but not a parser hung in C code
+    nor its memory, so a batch never defaults to it: a hostile file in a small folder would sink it). Otherwise (by default one per core) each file goes to a worker process that a
     watchdog can stop: a worker still busy ``timeout`` plus a grace period after it got its file (a parser hung inside C code, where SIGALRM cannot reach), or holding more
     than ``TEXTMINE_MAX_WORKER_MEMORY_MB``, is killed, its file reported, and a fresh worker takes its place.
     ``parse`` is the per-file function (a picklable top-level function of path, hash, timeout).
@@ -228,7 +225,7 @@ def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool 
     budget = _limits.FILE_TIMEOUT if timeout is None else timeout
     bar = _progress(len(todo), progress, "parsing")
     try:
-        if workers == 1 or (workers is None and len(todo) < SMALL_BATCH):
+        if workers == 1:
             for path, digest in todo:
                 res = parse(path, digest, budget)
                 res.pop("timed_out", None)
