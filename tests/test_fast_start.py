@@ -92,18 +92,3 @@ def test_jieba_segmenter_from_a_fresh_cache_cuts_like_jieba(tmp_path, monkeypatc
     assert [d.name.split("-")[0] for d in tmp_path.iterdir()] == ["jieba"]
     t = "进一步加强政府信息公开工作，提升政务公开标准化规范化水平"
     assert JiebaSegmenter(mapped).cut(t) == [w for w in jieba.lcut(t, HMM=False) if w != "，"]
-
-
-def test_small_batches_parse_in_the_calling_process(tmp_path, monkeypatch):
-    from textmine import batch
-
-    def no_pool(*a, **k):
-        raise AssertionError("a small batch started worker processes")
-
-    monkeypatch.setattr(batch, "_WorkerPool", no_pool)
-    got = []
-    todo = [(str(SAMPLE), batch.file_hash(SAMPLE))]
-    batch.parse_many(todo, None, False, got.append)
-    assert got and "record" in got[0]
-    with pytest.raises(AssertionError):  # an explicit worker count still uses the pool
-        batch.parse_many(todo, 2, False, got.append)
