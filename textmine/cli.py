@@ -181,14 +181,27 @@ def _batch_exit(args: argparse.Namespace, corpus) -> int:
     return 1 if (args.strict and corpus.failed_files) else 0
 
 
+def _plain(text: object) -> str:
+    """Third-party text (a file name, a report's title) inside rich markup: escaped, control bytes shown."""
+    from rich.markup import escape
+
+    from .errors import shown
+
+    return escape(shown(text))
+
+
 def _table(title: str, columns: list[str], rows: list[list]) -> object:
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=title)
+    from .errors import shown
+
+    t = Table(title=Text(shown(title)))
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(*[("" if v is None else str(v)) for v in r])
+        # Text, not a markup string: a file name like "[red]x.txt" or one with ESC bytes is shown as it is.
+        t.add_row(*[Text("" if v is None else shown(v)) for v in r])
     return t
 
 
@@ -237,7 +250,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f = fin[fin["doc_id"] == d.doc_id]
         head = f"{d.agency} {d.year}  ({Path(d.path).name})"
         if f.empty:
-            con.print(f"[green]✓[/green] {head}: consistent")
+            con.print(f"[green]✓[/green] {_plain(head)}: consistent")
             continue
         con.print(_table(head, ["rule", "severity", "where", "expected", "found", "message"],
                          [[r.rule, r.severity, r.where, r.expected, r.found, r.message] for r in f.itertuples()]))
@@ -338,12 +351,16 @@ def cmd_import_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+WORKERS_HELP = ("worker processes (default: one per core); 1 parses in this process, where no memory limit "
+                "and only Python's alarm bound a file (for debugging)")
+
+
 def _add_corpus_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("dir", nargs="?", help="folder of reports (recursively); default: the bundled sample corpus")
     sp.add_argument("--json", action="store_true", help="print JSON for machines instead of tables")
     sp.add_argument("--store", metavar="FILE", help="DuckDB store (default: DIR/.textmine/corpus.duckdb)")
     sp.add_argument("--no-store", action="store_true", help="parse everything in memory, keep no store")
-    sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    sp.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
     sp.add_argument("--agency-map", metavar="FILE",
                     help="CSV/TSV/YAML of 'name, agency_id' overriding the agency identity rule")
     sp.add_argument("--strict", action="store_true", help="exit non-zero when any file could not be read")
@@ -484,7 +501,7 @@ def _add_ingest(sub) -> None:
     sp.add_argument("--engine", choices=ENGINES, default="local",
                     help="local worker processes (default) or a Dask cluster")
     sp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: start a local cluster)")
-    sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    sp.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
     sp.add_argument("--parquet", metavar="DIR", help="also write the frames as Parquet datasets into DIR")
     sp.add_argument("--agency-map", metavar="FILE", help="CSV/TSV/YAML of 'name, agency_id'")
     sp.add_argument("--strict", action="store_true", help="exit non-zero when any file could not be read")

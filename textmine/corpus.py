@@ -239,14 +239,19 @@ def load_agency_map(spec: Mapping[str, str] | str | os.PathLike | None) -> dict[
         return None
     if isinstance(spec, Mapping):
         return dict(spec)
+    from .resources import read_user_text, safe_yaml
+
     p = Path(spec)
     if not p.exists():
         raise TextmineError("no such agency mapping file", str(p))
-    text = p.read_text(encoding="utf-8")
+    text = read_user_text(p, "agency mapping", max_mb=20)
     if p.suffix.lower() in (".yaml", ".yml", ".json"):
         import yaml
 
-        data = yaml.safe_load(text) or {}
+        try:  # JSON is YAML too
+            data = safe_yaml(text, str(p), untrusted=True) or {}
+        except yaml.YAMLError as exc:
+            raise TextmineError(f"agency mapping is not valid YAML/JSON: {str(exc).splitlines()[0]}", str(p)) from None
         if not isinstance(data, dict):
             raise TextmineError("agency mapping must be a mapping of name: agency_id", str(p))
         return {str(k): str(v) for k, v in data.items()}

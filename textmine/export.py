@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import TextmineError
+from .resources import read_user_text, safe_json
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -78,11 +79,13 @@ def export_statements(st: pd.DataFrame, fmt: str, out: str | os.PathLike, codebo
         out.parent.mkdir(parents=True, exist_ok=True)
     recs = _records(st)
     if fmt == "csv":
+        import pandas as pd
+
         df = st[COLUMNS].copy()
         df["themes"] = df["themes"].map(lambda t: ";".join(t or []))
         df["scores"] = df["scores"].map(lambda s: json.dumps(s or {}, ensure_ascii=False))
         for col in df.columns:
-            if df[col].dtype == object or str(df[col].dtype) == "string":
+            if pd.api.types.is_object_dtype(df[col]) or pd.api.types.is_string_dtype(df[col]):
                 df[col] = df[col].map(csv_safe)
         df.to_csv(out, index=False, encoding="utf-8")
         return [out]
@@ -144,13 +147,13 @@ def import_labels(path: str | os.PathLike, out: str | os.PathLike | None = None)
     p = Path(path)
     if not p.exists():
         raise TextmineError("no such file", str(p))
-    text = p.read_text(encoding="utf-8-sig").strip()
+    text = read_user_text(p, "annotation export", max_mb=500).strip()
     rows: list[dict] = []
     try:
         if text.startswith("["):
-            rows = _from_label_studio(json.loads(text))
+            rows = _from_label_studio(safe_json(text, str(p)))
         else:
-            rows = _from_doccano([json.loads(line) for line in text.splitlines() if line.strip()])
+            rows = _from_doccano([safe_json(line, str(p)) for line in text.splitlines() if line.strip()])
     except (json.JSONDecodeError, AttributeError, TypeError, KeyError) as exc:
         raise TextmineError(f"not a Label Studio or doccano export ({exc.__class__.__name__})", str(p)) from None
     if out is not None:

@@ -118,7 +118,8 @@ def build_frames(records: Iterable[dict] | FrameRows, agency_map: Mapping[str, s
     for name in names or [*COLUMNS, *(f"table_{t}" for t in TABLES)]:
         if name.startswith("table_"):
             t = name.removeprefix("table_")
-            out[name] = frame("tables", [r for r in rows.rows["tables"] if r["table"] == t]).drop(columns=["table"])
+            out[name] = frame("tables", [r for r in rows.rows["tables"] if r["table"] == t], table=t).drop(
+                columns=["table"])
         elif name == "findings" and cross_year:
             out[name] = frame(name, rows.rows[name] + cross_year_rows(rows.cross_year))
         else:
@@ -145,8 +146,14 @@ def complete_statements(statements: pd.DataFrame) -> pd.DataFrame:
     return st.assign(agency_id=st["agency_id"].fillna(st["agency"]))
 
 
-def frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A pandas frame of ``rows`` with the standard columns and dtypes of frame ``name``."""
+# The dtype of a table's values, fixed by the form and never by the corpus at hand: tables 3 and 4 hold
+# counts; table 2 also holds amounts in 万元, decimals (so does the frame of all tables).
+VALUE_DTYPES = {"proactive": "Float64", "requests": "Int64", "appeals": "Int64", None: "Float64"}
+
+
+def frame(name: str, rows: list[dict], table: str | None = None) -> pd.DataFrame:
+    """A pandas frame of ``rows`` with the standard columns and dtypes of frame ``name`` (for the tables
+    frame, of ``table``'s rows only, or of all tables)."""
     import pandas as pd
 
     if name == "findings":  # one type whatever the corpus: not 104 here and 104.0 or nan there
@@ -154,10 +161,13 @@ def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS[name])
     if "year" in df.columns:
         df["year"] = df["year"].map(_int64_or_none).astype("Int64")
-    if name == "tables" and len(df):
+    if name == "tables":
         values = df["value"].map(_number_or_none)  # a record from elsewhere may hold anything
-        whole = all(v is None or float(v).is_integer() for v in values)
-        df["value"] = values.map(_int64_or_none if whole else lambda v: v).astype("Int64" if whole else "float64")
+        if VALUE_DTYPES[table] == "Int64":  # a fraction in a count is no count the form allows: missing
+            df["value"] = values.map(lambda v: _int64_or_none(v) if v is None or float(v).is_integer() else None
+                                     ).astype("Int64")
+        else:
+            df["value"] = values.map(lambda v: None if v is None else float(v)).astype("Float64")
     return df
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from ..document import Block, Document, Paragraph, make_table
 from ..errors import TextmineError
 from ..textutil import clean_line, is_page_number, tighten
-from .limits import check_document, check_xml_member, check_zip, open_zip, safe_xml
+from .limits import CellBudget, check_document, check_xml_member, check_zip, open_zip, safe_xml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -38,15 +40,18 @@ def _count(value: str | None, default: int, cap: int = 100) -> int:
     return max(0, min(n, cap))
 
 
-def _table_rows(tbl) -> list[list[str]]:
-    """Grid of a w:tbl: gridSpan repeats a cell to the right, vMerge continues the cell above."""
+def _table_rows(tbl, budget: CellBudget) -> list[list[str]]:
+    """Grid of a w:tbl: gridSpan repeats a cell to the right, vMerge continues the cell above. Every
+    cell filled is taken from the document's ``budget`` first."""
     grid: list[list[str]] = []
     for tr in tbl.findall(_W + "tr"):
         row: list[str] = []
         trpr = tr.find(_W + "trPr")
         before = trpr.find(_W + "gridBefore") if trpr is not None else None
         if before is not None:
-            row.extend([""] * _count(before.get(_W + "val"), 0))
+            skip = _count(before.get(_W + "val"), 0)
+            budget.take(skip)
+            row.extend([""] * skip)
         for tc in tr.findall(_W + "tc"):
             tcpr = tc.find(_W + "tcPr")
             span = 1
@@ -58,6 +63,7 @@ def _table_rows(tbl) -> list[list[str]]:
                 vm = tcpr.find(_W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(_W + "val", "continue")
+            budget.take(span)
             col = len(row)
             if vmerge == "continue" and grid and col < len(grid[-1]):
                 text = grid[-1][col]
@@ -68,7 +74,7 @@ def _table_rows(tbl) -> list[list[str]]:
     return grid
 
 
-def _body_blocks(body) -> list[Block]:
+def _body_blocks(body, budget: CellBudget) -> list[Block]:
     blocks: list[Block] = []
     for el in body:
         if el.tag == _W + "p":
@@ -77,30 +83,55 @@ def _body_blocks(body) -> list[Block]:
                 if line and not is_page_number(line):
                     blocks.append(Paragraph(tighten(line)))
         elif el.tag == _W + "tbl":
-            rows = [r for r in _table_rows(el) if any(r)]
+            rows = [r for r in _table_rows(el, budget) if any(r)]
             if len(list(el.iter(_W + "tbl"))) > 1:
                 # A table holding tables: treat its own cells as containers (only its own: walking
                 # every nested cell at every level repeats text and grows exponentially with depth).
                 for tr in el.findall(_W + "tr"):
                     for tc in tr.findall(_W + "tc"):
-                        blocks.extend(_body_blocks(tc))
+                        blocks.extend(_body_blocks(tc, budget))
             elif rows:
                 blocks.append(make_table(rows))
         elif el.tag == _W + "sdt":
             content = el.find(_W + "sdtContent")
             if content is not None:
-                blocks.extend(_body_blocks(content))
+                blocks.extend(_body_blocks(content, budget))
     return blocks
+
+
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STRICT_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+
+def _main_part(zf, path: str):
+    """The main document part, as the package relationships name it (OPC): usually
+    ``word/document.xml``, but converters and WPS also write ``word/document2.xml`` and the like."""
+    name = "word/document.xml"
+    try:
+        rels = zf.getinfo("_rels/.rels")
+    except KeyError:
+        rels = None
+    if rels is not None and rels.file_size < 1 << 20:
+        try:
+            with zf.open(rels) as fh:
+                xml = fh.read(rels.file_size + 1)
+        except Exception as exc:  # bad CRC, cut deflate stream
+            raise TextmineError(f"damaged .docx ({exc.__class__.__name__}: corrupt or truncated)", path) from None
+        for rel in safe_xml(xml, path):
+            if rel.get("Type") in (_OFFICE_DOCUMENT, _STRICT_DOCUMENT) and rel.get("TargetMode") != "External":
+                name = posixpath.normpath((rel.get("Target") or name).lstrip("/"))
+                break
+    try:
+        return zf.getinfo(name)
+    except KeyError:
+        raise TextmineError(f"not a .docx file (no {name})", path) from None
 
 
 def load_docx(path: str, data: bytes) -> Document:
     zf = open_zip(data, path)
     with zf:
-        try:
-            info = zf.getinfo("word/document.xml")
-        except KeyError:
-            raise TextmineError("not a .docx file (no word/document.xml)", path) from None
         check_zip(zf, path)
+        info = _main_part(zf, path)
         check_xml_member(info, path)
         try:
             # Read no more than the stated size: zipfile's read() inflates a member in one call, however
@@ -115,6 +146,6 @@ def load_docx(path: str, data: bytes) -> Document:
     body = root.find(_W + "body")
     if body is None:
         raise TextmineError("damaged .docx (document has no body)", path)
-    doc = Document(_body_blocks(body), source=path, format="docx")
+    doc = Document(_body_blocks(body, CellBudget(path)), source=path, format="docx")
     check_document(doc)
     return doc

@@ -38,7 +38,7 @@ def _span(cell, name: str, cap: int) -> int:
         return 1
 
 
-def _grid(table, source: str | None = None) -> list[list[str]]:
+def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None = None) -> list[list[str]]:
     """Expand rowspan/colspan: a merged cell's text is repeated in every grid position it covers.
 
     Spans multiply: a few hundred cells with big spans would fill billions of positions, so the
@@ -59,6 +59,8 @@ def _grid(table, source: str | None = None) -> list[list[str]]:
             if budget > 0 and (len(grid) + rs * cs > budget or n_rows * n_cols > budget):
                 raise TextmineError(f"an HTML table expands to more than {budget} cells (rowspan/colspan); "
                                     "refused (raise TEXTMINE_MAX_TABLE_CELLS to allow it)", source)
+            if doc_budget is not None:
+                doc_budget.take(rs * cs)
             text = clean_line(" ".join(cell.stripped_strings))
             for dr in range(rs):
                 for dc in range(cs):
@@ -124,6 +126,8 @@ def _walk(el, blocks: list[Block], buf: list[str], source: str | None = None) ->
     recursion limit. A block element flushes the running paragraph on entry and on exit."""
     from bs4 import NavigableString, Tag
 
+    budget = limits.CellBudget(source)  # many tables each under the per-table limit
+
     stack = [(iter(el.children), False)]
     while stack:
         children, flush_after = stack[-1]
@@ -148,7 +152,7 @@ def _walk(el, blocks: list[Block], buf: list[str], source: str | None = None) ->
             if node.find("table"):  # a layout table: its cells are containers
                 stack.append((iter(node.children), False))
             else:
-                rows = [r for r in _grid(node, source) if any(r)]
+                rows = [r for r in _grid(node, source, budget) if any(r)]
                 if len(rows) == 1 and sum(1 for c in rows[0] if c) == 1:
                     blocks.append(Paragraph(tighten(next(c for c in rows[0] if c))))
                 elif rows:
@@ -289,6 +293,20 @@ def parse_html(html: str, source: str | None = None) -> Document:
     return doc
 
 
+# Charset labels a page may declare, to the codec that reads them (WHATWG Encoding): a UTF-16 label
+# found in bytes that could be scanned as ASCII is wrong by construction, so it means UTF-8; labels
+# outside this list (codecs such as "unicode_escape" or "rot13" are no web encodings) are ignored.
+_CHARSETS = {
+    "utf-8": "utf-8", "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "unicode": "utf-8", "ucs-2": "utf-8",
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030", "chinese": "gb18030",
+    "cp936": "gb18030", "euc-cn": "gb18030", "hz-gb-2312": "hz",
+    "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "x-x-big5": "big5hkscs", "cn-big5": "big5hkscs",
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252",
+    "shift_jis": "shift_jis", "euc-jp": "euc_jp", "euc-kr": "euc_kr",
+}
+
+
 def _sniff_charset(data: bytes) -> str | None:
     m = re.search(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", data[:4096])
     return m.group(1).decode("ascii", "ignore").lower() if m else None
@@ -304,10 +322,9 @@ def load_html(path: str, data: bytes) -> Document:
 
 def decode_html(path: str, data: bytes) -> str:
     """The page as text: its declared charset when it has one that decodes, else as any text file."""
-    cs = _sniff_charset(data)
+    cs = _CHARSETS.get(_sniff_charset(data) or "")
     text = None
     if cs and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        cs = {"gb2312": "gb18030", "gbk": "gb18030", "utf8": "utf-8"}.get(cs, cs)
         try:
             text = data.decode(cs)
         except (LookupError, UnicodeError, ValueError):  # unknown or non-text codecs ("idna", "zlib")

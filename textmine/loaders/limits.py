@@ -54,13 +54,19 @@ LIMITS: dict[str, tuple[str, float, str]] = {
                           "elements of an HTML page (each costs about 1 KB once parsed)"),
     "MAX_TABLE_CELLS": ("TEXTMINE_MAX_TABLE_CELLS", 200_000,
                         "cells of one HTML table after expanding rowspan/colspan"),
+    "MAX_DOCUMENT_CELLS": ("TEXTMINE_MAX_DOCUMENT_CELLS", 500_000,
+                           "table cells of one document, all tables together, after expanding merged cells "
+                           "(a report has a few hundred)"),
     "FILE_TIMEOUT": ("TEXTMINE_FILE_TIMEOUT", 120, "seconds one file may take in a batch"),
     "MAX_WORKER_MEMORY_MB": ("TEXTMINE_MAX_WORKER_MEMORY_MB", 2048,
                              "resident memory of one batch worker process"),
+    "MAX_MODEL_MB": ("TEXTMINE_MAX_MODEL_MB", 500,
+                     "uncompressed size of a theme model file's arrays, from its zip directory, before inflating"),
     "OCR_PAGE_TIMEOUT": ("TEXTMINE_OCR_PAGE_TIMEOUT", 30, "seconds OCR of one scanned PDF page may take"),
 }
 
-_INTS = {"MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_HTML_DEPTH", "MAX_HTML_ELEMENTS", "MAX_TABLE_CELLS"}
+_INTS = {"MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_HTML_DEPTH", "MAX_HTML_ELEMENTS", "MAX_TABLE_CELLS",
+         "MAX_DOCUMENT_CELLS"}
 
 
 def limit(name: str) -> float:
@@ -173,6 +179,24 @@ def check_document(doc: Document) -> None:
                             f"{_limit_hint('TEXTMINE_MAX_TEXT_CHARS')})", doc.source)
 
 
+class CellBudget:
+    """The table cells a document may still fill, all its tables together: many tables each under the
+    per-table limit (or a few with huge merged-cell spans) would otherwise grow without bound. A loader
+    makes one per document and ``take``s each row's cells before filling them."""
+
+    def __init__(self, source: str | None) -> None:
+        self.total = limit("MAX_DOCUMENT_CELLS")
+        self.left = self.total
+        self.source = source
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.total > 0 and self.left < 0:
+            raise TextmineError(f"the tables of the document expand to more than {self.total} "
+                                f"cells (merged cells repeated?); refused "
+                                f"({_limit_hint('TEXTMINE_MAX_DOCUMENT_CELLS')})", self.source)
+
+
 def _zip_directory_size(data: bytes) -> int | None:
     """Size of the central directory from the end record (zip64 aware), or None when there is none."""
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
@@ -220,6 +244,34 @@ def check_zip(zf: zipfile.ZipFile, path: str) -> None:
         raise TextmineError(
             f"archive would inflate to {total / _MB:.0f} MB, over the {limit('MAX_UNZIPPED_MB'):g} MB limit "
             f"(a zip bomb? {_limit_hint('TEXTMINE_MAX_UNZIPPED_MB')})", path)
+
+
+def check_model_zip(source: Any, where: str) -> None:
+    """A model file (.npz: a zip of arrays) from elsewhere is bounded before numpy inflates it: stored or
+    deflated members only, their stated sizes within the limit. zipfile inflates a member no further
+    than its stated size (a member that lies fails its CRC), so the stated sizes are the bound."""
+    try:
+        zf = zipfile.ZipFile(source)
+    except FileNotFoundError:
+        raise TextmineError("model file not found", where) from None
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError, struct.error) as exc:
+        raise TextmineError(f"not a textmine theme model ({exc.__class__.__name__}: not an .npz archive)",
+                            where) from None
+    with zf:
+        infos = zf.infolist()
+    if len(infos) > 1000:
+        raise TextmineError(f"not a textmine theme model ({len(infos)} members)", where)
+    total = 0
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise TextmineError(f"model member {info.filename!r} uses compression method {info.compress_type}; "
+                                "refused", where)
+        total += info.file_size
+    if _over(total, limit("MAX_MODEL_MB") * _MB):
+        raise TextmineError(f"model arrays would inflate to {total / _MB:.0f} MB, over the "
+                            f"{limit('MAX_MODEL_MB'):g} MB limit ({_limit_hint('TEXTMINE_MAX_MODEL_MB')})", where)
+    if hasattr(source, "seek"):
+        source.seek(0)
 
 
 def check_xml_member(info: zipfile.ZipInfo, path: str) -> None:

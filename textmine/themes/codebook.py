@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import TextmineError
-from ..resources import data_path, file_mtime, safe_yaml
+from ..resources import data_path, file_mtime, read_user_text, safe_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -115,13 +115,58 @@ class Codebook:
 CodebookLike = Codebook | str | Path | None
 
 
-def _compile(pattern: Any, where: str, path: str | None) -> re.Pattern:
+MAX_PATTERN_CHARS = 2000
+
+
+def _backtracks(tree: Any, in_repeat: bool = False) -> str | None:
+    """Why a parsed pattern may backtrack catastrophically, or None: a repeat inside a repeat
+    ((a+)+), alternatives inside a repeat ((a|ab)*), a back-reference. Python's ``re`` has no time
+    budget, so a cue from a user's codebook or a model file must be safe by shape."""
+    from re import _constants as c  # the parse tree's opcodes
+
+    for op, av in tree:
+        if op in (c.GROUPREF, c.GROUPREF_EXISTS):
+            return "a back-reference"
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            lo, hi, sub = av
+            many = hi is c.MAXREPEAT or hi > 1
+            if many and in_repeat:
+                return "a repeat inside a repeat"
+            why = _backtracks(sub, in_repeat or many)
+            if why:
+                return why
+        elif op is c.BRANCH:
+            if in_repeat:
+                return "alternatives inside a repeat"
+            for alt in av[1]:
+                why = _backtracks(alt, in_repeat)
+                if why:
+                    return why
+        elif op is c.SUBPATTERN:
+            why = _backtracks(av[-1], in_repeat)
+            if why:
+                return why
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            why = _backtracks(av[1], in_repeat)
+            if why:
+                return why
+    return None
+
+
+def _compile(pattern: Any, where: str, path: str | None, untrusted: bool = True) -> re.Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise TextmineError(f"{where}: pattern must be a non-empty string", path)
+    if untrusted and len(pattern) > MAX_PATTERN_CHARS:
+        raise TextmineError(f"{where}: pattern of {len(pattern)} characters, over {MAX_PATTERN_CHARS}", path)
     try:
-        return re.compile(pattern)
+        regex = re.compile(pattern)
+        why = _backtracks(re._parser.parse(pattern)) if untrusted else None
     except re.error as exc:
         raise TextmineError(f"{where}: bad regular expression {pattern!r}: {exc}", path) from None
+    if why:
+        raise TextmineError(f"{where}: regular expression {pattern[:60]!r} has {why} (it can take exponential "
+                            "time); write the alternatives as separate cues", path)
+    return regex
 
 
 def _number(value: Any, where: str, path: str | None) -> float:
@@ -130,7 +175,7 @@ def _number(value: Any, where: str, path: str | None) -> float:
     return float(value)
 
 
-def _cues(items: Any, where: str, path: str | None) -> tuple[Cue, ...]:
+def _cues(items: Any, where: str, path: str | None, untrusted: bool = True) -> tuple[Cue, ...]:
     if not isinstance(items, list):
         raise TextmineError(f"{where}: expected a list of cues", path)
     out = []
@@ -138,16 +183,16 @@ def _cues(items: Any, where: str, path: str | None) -> tuple[Cue, ...]:
         w = f"{where}[{i}]"
         if not isinstance(c, dict) or "pattern" not in c:
             raise TextmineError(f"{w}: a cue needs a pattern (and a weight)", path)
-        regex = _compile(c["pattern"], w, path)
+        regex = _compile(c["pattern"], w, path, untrusted)
         out.append(Cue(str(c.get("name") or c["pattern"]), c["pattern"], _number(c.get("weight", 1.0), w, path), regex))
     return tuple(out)
 
 
-def _theme(tid: str, d: Any, path: str | None) -> Theme:
+def _theme(tid: str, d: Any, path: str | None, untrusted: bool = True) -> Theme:
     where = f"themes.{tid}"
     if not isinstance(d, dict):
         raise TextmineError(f"{where}: expected a mapping", path)
-    cues = _cues(d.get("cues", []), f"{where}.cues", path)
+    cues = _cues(d.get("cues", []), f"{where}.cues", path, untrusted)
     names = {c.name for c in cues}
     guards = []
     for i, g in enumerate(d.get("guards") or []):
@@ -161,7 +206,7 @@ def _theme(tid: str, d: Any, path: str | None) -> Theme:
             if missing:
                 raise TextmineError(f"{w}: names cue(s) {missing} that theme {tid!r} does not have", path)
         guards.append(Guard(g["pattern"], _number(g.get("factor", 0.0), w, path), targets,
-                            _compile(g["pattern"], w, path)))
+                            _compile(g["pattern"], w, path, untrusted)))
     examples = []
     for i, e in enumerate(d.get("examples") or []):
         if not isinstance(e, dict) or not isinstance(e.get("text"), str):
@@ -172,10 +217,12 @@ def _theme(tid: str, d: Any, path: str | None) -> Theme:
                  cues, tuple(guards), tuple(examples), None if thr is None else _number(thr, where, path))
 
 
-def parse_codebook(text: str, source: str | None = None) -> Codebook:
-    """Build a codebook from YAML text (``source`` names the file in error messages)."""
+def parse_codebook(text: str, source: str | None = None, *, untrusted: bool = True) -> Codebook:
+    """Build a codebook from YAML text (``source`` names the file in error messages). Text that is not
+    the bundled codebook is ``untrusted``: alias bombs, deep nesting and regexes that can backtrack
+    exponentially are refused."""
     try:
-        d = safe_yaml(text)
+        d = safe_yaml(text, source, untrusted=untrusted)
     except yaml.YAMLError as exc:
         raise TextmineError(f"not valid YAML: {str(exc).splitlines()[0]}", source) from None
     if not isinstance(d, dict) or not isinstance(d.get("themes"), dict) or not d["themes"]:
@@ -183,18 +230,15 @@ def parse_codebook(text: str, source: str | None = None) -> Codebook:
     if OTHER in d["themes"]:
         raise TextmineError(f"'{OTHER}' is reserved for statements no theme fits; do not define it as a theme",
                             source)
-    themes = tuple(_theme(str(k), v, source) for k, v in d["themes"].items())
+    themes = tuple(_theme(str(k), v, source, untrusted) for k, v in d["themes"].items())
     return Codebook(themes, _number(d.get("threshold", 1.0), "threshold", source), dict(d.get("other") or {}),
                     source, text)
 
 
 @lru_cache(maxsize=8)
 def _load_file(path: str, mtime: float) -> Codebook:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TextmineError(f"cannot read codebook: {exc.strerror or exc}", path) from None
-    return parse_codebook(text, path)
+    text = read_user_text(path, "codebook")
+    return parse_codebook(text, path, untrusted=Path(path) != data_path("codebook.yaml"))
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:

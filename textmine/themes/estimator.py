@@ -18,6 +18,8 @@ import copy
 import io
 import json
 import logging
+import zipfile
+import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -380,17 +382,29 @@ class ThemeClassifier(BaseEstimator):
 
     @classmethod
     def _read(cls, source: Any, where: str) -> ThemeClassifier:
+        from ..loaders.limits import check_model_zip
+
+        check_model_zip(source, where)
         try:
             with np.load(source, allow_pickle=False) as z:
                 a = {k: z[k] for k in z.files}
             info = json.loads(str(a.pop("meta")))
         except FileNotFoundError:
             raise TextmineError("model file not found", where) from None
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise TextmineError(f"not a textmine theme model ({exc})", where) from None
+        if not isinstance(info, dict):
+            raise TextmineError("not a textmine theme model (its meta is not a mapping)", where)
         if info.get("format") != MODEL_FORMAT:
             raise TextmineError(f"model format {info.get('format')!r} is not supported (expected {MODEL_FORMAT})",
                                 where)
+        try:
+            return cls._from_arrays(info, a)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise TextmineError(f"not a textmine theme model (damaged: {exc.__class__.__name__} {exc})", where) from None
+
+    @classmethod
+    def _from_arrays(cls, info: dict, a: dict[str, np.ndarray]) -> ThemeClassifier:
         bundled = load_codebook()
         if info["codebook_fingerprint"] == bundled.fingerprint:
             cb, cb_param = bundled, None

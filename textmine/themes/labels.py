@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TextmineError
+from ..resources import read_user_text
 from .codebook import OTHER, Codebook
 
 
@@ -42,7 +43,7 @@ def parse_themes(value: Any) -> list[str]:
         if s.startswith("["):
             try:
                 value = json.loads(s)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 value = _SPLIT.split(s.strip("[]").replace('"', "").replace("'", ""))
         else:
             value = _SPLIT.split(s)
@@ -77,13 +78,15 @@ def read_labeled(path: str | Path) -> pd.DataFrame:
         raise TextmineError("labeled file not found", str(p))
     rows: list[dict[str, Any]] = []
     if p.suffix.lower() in (".jsonl", ".json", ".ndjson"):
-        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        for n, line in enumerate(read_user_text(p, "labeled").splitlines(), 1):
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise TextmineError(f"line {n}: not valid JSON ({exc.msg})", str(p)) from None
+            except RecursionError:
+                raise TextmineError(f"line {n}: JSON nested too deep", str(p)) from None
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 raise TextmineError(f"line {n}: each line needs a \"text\" string", str(p))
             rows.append({"text": rec["text"], "themes": parse_themes(rec.get("themes")), "role": rec.get("role")})
