@@ -193,41 +193,46 @@ def test_read_only_location_runs_uncached_with_a_warning(folders, tmp_path):
     assert res["reports"] == 3 and res["store"] is None
 
 
-def test_old_and_unknown_layouts_are_migrated_or_rebuilt(folders, reference, tmp_path):
+@pytest.fixture
+def store_copy(reference, tmp_path) -> Path:
+    """A writable copy of the smaller folder's store, for a test to damage."""
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(reference[0], path)
+    return path
+
+
+def _edit(store: Path, *statements: str) -> None:
+    con = duckdb.connect(str(store))
+    try:
+        for sql in statements:
+            con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_old_and_unknown_layouts_are_migrated_or_rebuilt(folders, reference, store_copy):
     small, _ = folders
     _, before, _ = reference
-    old = tmp_path / "old.duckdb"
-    shutil.copy(reference[0], old)
-    con = duckdb.connect(str(old))
+    old = store_copy
     # The layout before schema versions: no textmine_meta, table_* as tables.
-    con.execute("drop table textmine_meta")
-    for t in TABLE_VIEWS:
-        con.execute(f'drop view "table_{t}"')
-        con.execute(f'create table "table_{t}" as select 1 as x')
-    con.close()
+    _edit(old, "drop table textmine_meta", *(f'drop view "table_{t}"' for t in TABLE_VIEWS),
+          *(f'create table "table_{t}" as select 1 as x' for t in TABLE_VIEWS))
     c = Corpus.from_dir(small, store=old, workers=1, progress=False)
     assert c.parsed == 0 and _signature(old) == before  # migrated: the records were kept
-    con = duckdb.connect(str(old))
-    con.execute("update textmine_meta set value = '999' where key = 'schema'")
-    con.close()
+    _edit(old, "update textmine_meta set value = '999' where key = 'schema'")
     with pytest.warns(UserWarning, match="rebuilding"):
         c = Corpus.from_dir(small, store=old, workers=1, progress=False)
     assert c.parsed == 3 and _signature(old) == before
 
 
-def test_a_damaged_row_is_parsed_again(folders, reference, tmp_path):
+def test_a_damaged_row_is_parsed_again(folders, reference, store_copy):
     small, _ = folders
     _, before, _ = reference
-    store = tmp_path / "s.duckdb"
-    shutil.copy(reference[0], store)
-    con = duckdb.connect(str(store))
-    con.execute("""update files set record = '[1, 2]' where hash = (select min(hash) from files)""")
-    con.close()
+    store = store_copy
+    _edit(store, """update files set record = '[1, 2]' where hash = (select min(hash) from files)""")
     res = ingest(small, store=store, workers=1, progress=False)
     assert res["reports"] == 3 and res["failed"] == [] and _signature(store) == before
-    con = duckdb.connect(str(store))
-    con.execute("""update files set record = '"x"' where hash = (select max(hash) from files)""")
-    con.close()
+    _edit(store, """update files set record = '"x"' where hash = (select max(hash) from files)""")
     c = Corpus.from_dir(small, store=store, workers=1, progress=False)
     assert c.parsed == 1 and len(c.records) == 3 and _signature(store) == before
 
