@@ -39,3 +39,30 @@ def test_build_frames_picks_frames_and_leaves_cross_year_out_when_asked() -> Non
     recs = [load_report(p, themes=False).to_dict() for p in FILES]
     frames = build_frames(recs, names=["findings"], cross_year=False)
     assert set(frames) == {"findings"}
+
+
+def _finding(doc: str, expected, found) -> dict:
+    return {"doc_id": doc, "rule": "R1", "severity": "error", "where": "requests.total", "message": "m",
+            "expected": expected, "found": found}
+
+
+def test_findings_and_table_values_keep_one_type_whatever_the_corpus() -> None:
+    """A finding's numbers are text ('104', never '104.0' or 'nan'), whatever else the corpus holds; a
+    table's value dtype is fixed by the form (counts Int64; table 2 holds 万元 amounts: Float64)."""
+    from textmine.frames import frame
+
+    alone = frame("findings", [_finding("a", 104, 103)])
+    mixed = frame("findings", [_finding("a", 104, 103), _finding("b", 1.5, None), _finding("c", float("nan"), [1, 2])])
+    assert alone[["expected", "found"]].values.tolist() == [["104", "103"]]
+    assert mixed[["expected", "found"]].values.tolist()[0] == ["104", "103"]
+    assert mixed["found"].isna().tolist() == [False, True, False] and mixed["expected"].isna().tolist()[2]
+    assert mixed["found"].iloc[2] == "[1, 2]"
+
+    def rows(values):
+        return [{"doc_id": "a", "table": t, "row": "r", "column": "c", "value": v} for t, v in values]
+
+    counts = frame("tables", rows([("requests", 12), ("requests", None)]), table="requests")
+    assert str(counts["value"].dtype) == "Int64" and counts["value"].tolist()[0] == 12
+    assert counts["value"].isna().tolist() == [False, True]  # blank stays missing, never 0
+    assert str(frame("tables", rows([("proactive", 12)]), table="proactive")["value"].dtype) == "Float64"
+    assert str(frame("tables", rows([("requests", 12), ("proactive", 9.6)]))["value"].dtype) == "Float64"
