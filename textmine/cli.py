@@ -300,14 +300,20 @@ def _print_recurring(rep: dict) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_statements
+    from .export import export, parse_years
 
+    parse_years(args.year)  # before parsing: a typo should not cost a corpus parse
     corpus = _corpus(args)
-    written = export_statements(corpus.statements, args.format, args.output, codebook=args.codebook)
+    res = export(corpus.statements, args.format, args.output, codebook=args.codebook, prefill=args.prefill,
+                 role=args.role, theme=args.theme, year=args.year, sample=args.sample, seed=args.seed)
     if args.frames:
-        written += corpus.to_parquet(args.frames)
-    for p in written:
-        print(p)
+        res["frames"] = [str(p) for p in corpus.to_parquet(args.frames)]
+    if args.json:
+        _print_json(res)
+    else:
+        for p in res["files"] + res.get("frames", []):
+            print(p)
+        print(f"{res['statements']} of {res['statements_before_filters']} statements written", file=sys.stderr)
     return _batch_exit(args, corpus)
 
 
@@ -331,10 +337,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_import_labels(args: argparse.Namespace) -> int:
-    from .export import import_labels
+    from .export import read_labels
 
-    rows = import_labels(args.file, args.output)
-    print(f"{len(rows)} labeled statements written to {args.output}", file=sys.stderr)
+    res = read_labels(args.file, args.output)
+    print(f"{res['labeled']} labeled statements written to {args.output} ({res['format']} export; "
+          f"{res['skipped']} unreviewed skipped)", file=sys.stderr)
     return 0
 
 
@@ -461,12 +468,21 @@ def _add_export(sub) -> None:
     sp = sub.add_parser("export", help=f"export labeled statements ({', '.join(FORMATS)})",
                         description="Write the section-5 statements with role, themes, scores, agency, year "
                                     "and doc_id in one of the formats. label-studio also writes the matching "
-                                    "labeling config; spacy writes a DocBin with doc.cats.")
+                                    "labeling config and puts the model's labels in predictions; spacy writes a "
+                                    "DocBin with doc.cats. CSV is UTF-8 with a BOM, themes joined with ';'.")
     _add_corpus_args(sp)
     sp.add_argument("--format", "-f", required=True, choices=FORMATS)
     sp.add_argument("--output", "-o", required=True, help="output file")
     sp.add_argument("--frames", metavar="DIR", help="also write every corpus frame as Parquet into DIR")
     sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML (theme labels of the export)")
+    sp.add_argument("--role", metavar="ROLE", help="only these roles (comma-separated: problem,measure,rectification)")
+    sp.add_argument("--theme", metavar="THEME", help="only statements with any of these theme ids (comma-separated)")
+    sp.add_argument("--year", metavar="YEAR", help="only this year, or a range like 2019-2021")
+    sp.add_argument("--sample", type=int, metavar="N", help="a random sample of N of the statements kept")
+    sp.add_argument("--seed", type=int, help="seed of --sample (default: drawn, and shown by --json)")
+    sp.add_argument("--prefill", action="store_true",
+                    help="doccano: put the model's labels in 'label' (by default they go in meta only, and "
+                         "import-labels reads only what an annotator labeled)")
     sp.set_defaults(func=cmd_export)
 
 
@@ -494,8 +510,9 @@ def _add_ingest(sub) -> None:
 
 def _add_import_labels(sub) -> None:
     sp = sub.add_parser("import-labels", help="read a Label Studio or doccano export into labeled JSONL",
-                        description="Convert annotations made in Label Studio (JSON export) or doccano "
-                                    "(JSONL export) into the labeled JSONL that train and evaluate take.")
+                        description="Convert annotations made in Label Studio (JSON or JSON-MIN export) or "
+                                    "doccano (JSONL export) into the labeled JSONL that train and evaluate take. "
+                                    "Rows nobody labeled (no annotation, an empty label list) are skipped.")
     sp.add_argument("file", help="the annotation tool's export")
     sp.add_argument("--output", "-o", required=True, help="labeled JSONL to write")
     sp.set_defaults(func=cmd_import_labels)

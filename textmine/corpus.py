@@ -196,7 +196,7 @@ class Corpus:
                 "failed": self.failed_files}
 
     def frames_for_sql(self) -> list[tuple[str, Any]]:
-        """The frames as stored in DuckDB and Parquet (list/dict cells as JSON text)."""
+        """The frames as stored in DuckDB and Parquet (lists of text as lists, dict cells as JSON text)."""
         from .frames import portable
 
         out = [(name, portable(getattr(self, name).copy()))
@@ -219,9 +219,14 @@ class Corpus:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .frames import list_schema
+
         for name, df in self.frames_for_sql():
             p = out / f"{name}.parquet"
-            df.to_parquet(p, index=False)
+            pq.write_table(pa.Table.from_pandas(df, schema=list_schema(df), preserve_index=False), p)
             written.append(p)
         return written
 

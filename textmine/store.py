@@ -194,13 +194,18 @@ class Store:
         created: set[str] = set()
 
         def append(name: str, df) -> None:
+            from .frames import LIST_COLUMNS
+
             con.register("_batch", df)
+            # List columns typed VARCHAR[] even when a batch has only empty lists (DuckDB infers NULL[]).
+            casts = [f'CAST("{c}" AS VARCHAR[]) AS "{c}"' for c in LIST_COLUMNS if c in df.columns]
+            select = f"SELECT * REPLACE ({', '.join(casts)}) FROM _batch" if casts else "SELECT * FROM _batch"
             try:
                 if name in created:
                     _widen(con, name)
-                    con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _batch')
+                    con.execute(f'INSERT INTO "{name}" BY NAME {select}')
                 else:
-                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _batch')
+                    con.execute(f'CREATE TABLE "{name}" AS {select}')
                     created.add(name)
             finally:
                 con.unregister("_batch")
