@@ -15,12 +15,9 @@ EPILOG = "Run 'textmine COMMAND --help' for a command's options. Docs: README.md
 
 
 def _bundled_corpus() -> str:
-    """The sample corpus: ./corpus when run from a checkout, else the copy installed with the package."""
-    here = Path(__file__).resolve().parent
-    for cand in (Path.cwd() / "corpus", here.parent / "corpus"):
-        if cand.is_dir():
-            return str(cand)
-    raise TextmineError("no sample corpus here (run from the textmine checkout, or pass a folder)")
+    from .resources import sample_corpus
+
+    return str(sample_corpus())
 
 
 def _print_json(obj) -> None:
@@ -201,6 +198,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         _print_json(st)
         return _batch_exit(args, corpus)
     con = _console()
+    if not args.dir:
+        from .resources import SAMPLE_NOTE
+
+        print(f"Note: {SAMPLE_NOTE}.")  # plain print: one line at any terminal width
     con.print(f"[bold]{st['documents']} reports, {st['agencies']} agencies[/bold]  "
               f"(parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
     con.print(_table("reports by year", ["year", "reports"], [[y, n] for y, n in st["years"].items()]))

@@ -69,6 +69,8 @@ class Corpus:
             return corpus
         store_path = Path(store) if store not in (None, True) else default_store_path(
             path if Path(path).is_dir() else Path(path).parent)
+        if store_path is None:  # the installed sample corpus with the user cache switched off
+            return cls.from_dir(path, store=False, workers=workers, progress=progress, agency_map=agency_map)
         with open_or_uncached(store_path) as st:
             if st is None:  # the location cannot be written: parse everything, keep nothing
                 parse_many(list(hashes.items()), workers, progress, lambda r: results.__setitem__(r["path"], r))

@@ -49,7 +49,13 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
 
 
-def default_store_path(corpus_dir: str | os.PathLike) -> Path:
+def default_store_path(corpus_dir: str | os.PathLike) -> Path | None:
+    """``DIR/.textmine/corpus.duckdb``; for the installed sample corpus the user cache folder instead
+    (None, uncached, when that cache is switched off): nothing is written into site-packages."""
+    from .resources import is_installed_sample, sample_corpus_store
+
+    if is_installed_sample(corpus_dir):
+        return sample_corpus_store()
     return Path(corpus_dir) / ".textmine" / "corpus.duckdb"
 
 
