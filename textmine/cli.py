@@ -382,7 +382,7 @@ def _add_parse(sub) -> None:
                         description="Parse one report into sections, metadata, tables, consistency findings "
                                     "and section-5 statements. Prints a summary, or the JSON record with --json.")
     sp.add_argument("file", help="report file, or - to read raw text from standard input")
-    sp.add_argument("--json", action="store_true", help="print the JSON record (interface.md) on stdout")
+    sp.add_argument("--json", action="store_true", help="print the JSON record (docs/record.md) on stdout")
     sp.add_argument("--no-themes", action="store_true", help="skip theme classification (faster)")
     sp.add_argument("--model", metavar="MODEL", help="theme model from 'textmine train' (default: the shipped one)")
     sp.set_defaults(func=cmd_parse)
