@@ -4,6 +4,7 @@ the filters of ``textmine export`` (counts on the bundled sample corpus)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -144,3 +145,17 @@ def test_cli_export_json_and_filters(tmp_path, store):
 def test_cli_bad_year_is_one_line(tmp_path):
     p = run("export", str(CORPUS), "-f", "csv", "-o", str(tmp_path / "x.csv"), "--year", "last")
     assert p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1 and "--year" in p.stderr
+
+
+def test_ingest_parquet_keeps_lists(tmp_path, store):
+    """``ingest --parquet``, streamed in small batches (some with only empty lists), keeps the list type."""
+    import pyarrow.dataset as ds
+
+    from textmine.ingest import ingest
+
+    shutil.copy(store, tmp_path / "s.duckdb")  # parsed already: ingest only rebuilds the frames
+    ingest(CORPUS, store=tmp_path / "s.duckdb", parquet=tmp_path / "pq", workers=1, progress=False, batch=1)
+    st = ds.dataset(tmp_path / "pq" / "statements", partitioning="hive").to_table()
+    assert str(st.schema.field("themes").type) in ("list<element: string>", "list<item: string>")
+    assert str(st.schema.field("answers").type) in ("list<element: string>", "list<item: string>")
+    assert st.num_rows == 94 and sum(len(t) for t in st.column("themes").to_pylist()) > 94

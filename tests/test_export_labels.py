@@ -80,6 +80,7 @@ def test_label_studio_annotation_beats_prediction(tmp_path, statements):
     tasks[1]["annotations"] = [{"result": [{"from_name": "themes", "to_name": "text", "type": "choices",
                                             "value": {"choices": ["platforms"]}}]}]
     tasks[2]["annotations"] = [{"result": [], "was_cancelled": True}]
+    tasks[0]["annotations"] = [{"result": []}]  # submitted with nothing chosen: no label, not "other"
     out.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     assert import_labels(out) == [{"text": "多做图解，办好网站专栏。", "themes": ["platforms"]}]
 

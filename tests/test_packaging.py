@@ -4,6 +4,7 @@ installed as textmine/sample_corpus) so that ``textmine stats`` works after ``pi
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -96,3 +97,6 @@ def test_stats_names_the_sample_corpus_fictional(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path, timeout=300,
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert q.returncode == 0 and "fictional" not in q.stdout  # a folder given: no note
+    j = subprocess.run([sys.executable, "-m", "textmine", "stats", "--json", *env_store], capture_output=True,
+                       text=True, cwd=tmp_path, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "fictional" in json.loads(j.stdout)["note"]

@@ -194,14 +194,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     corpus = _corpus(args)
     st = corpus_stats(corpus)
+    if not args.dir:
+        from .resources import SAMPLE_NOTE
+
+        st["note"] = SAMPLE_NOTE
     if args.json:
         _print_json(st)
         return _batch_exit(args, corpus)
     con = _console()
-    if not args.dir:
-        from .resources import SAMPLE_NOTE
-
-        print(f"Note: {SAMPLE_NOTE}.")  # plain print: one line at any terminal width
+    if "note" in st:
+        print(f"Note: {st['note']}.")  # plain print: one line at any terminal width
     con.print(f"[bold]{st['documents']} reports, {st['agencies']} agencies[/bold]  "
               f"(parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
     con.print(_table("reports by year", ["year", "reports"], [[y, n] for y, n in st["years"].items()]))
