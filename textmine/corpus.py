@@ -218,14 +218,14 @@ class Corpus:
 
     def to_parquet(self, out_dir: str | os.PathLike) -> list[Path]:
         """Write every frame as Parquet into ``out_dir``; returns the files written."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         from .frames import list_schema
 
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
         for name, df in self.frames_for_sql():
             p = out / f"{name}.parquet"
             pq.write_table(pa.Table.from_pandas(df, schema=list_schema(df), preserve_index=False), p)
