@@ -183,7 +183,8 @@ def test_exports_load_back(tmp_path, small_statements, fmt):
         assert rows[1]["themes"] == ["interpretation", "platforms"] and rows[0]["year"] == 2023
     elif fmt == "doccano":
         rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-        assert rows[0] == {**rows[0], "text": "工作人员多为兼职。", "label": ["staffing", "role:problem"]}
+        assert rows[0] == {**rows[0], "text": "工作人员多为兼职。", "label": []}  # unreviewed: no label
+        assert rows[0]["meta"]["predicted"] == ["staffing", "role:problem"]
     elif fmt == "label-studio":
         tasks = json.loads(out.read_text(encoding="utf-8"))
         assert tasks[1]["data"]["text"] == "丰富解读形式，用好新媒体。"
@@ -221,7 +222,7 @@ def test_import_labels_round_trip(tmp_path, small_statements):
     assert rows == [{"text": "工作人员多为兼职。", "themes": ["staffing"], "role": "problem"},
                     {"text": "丰富解读形式，用好新媒体。", "themes": ["interpretation"], "role": "measure"}]
     dc = tmp_path / "dc.jsonl"
-    export_statements(small_statements, "doccano", dc)
+    export_statements(small_statements, "doccano", dc, prefill=True)
     assert import_labels(dc) == [{"text": "工作人员多为兼职。", "themes": ["staffing"], "role": "problem"},
                                  {"text": "丰富解读形式，用好新媒体。", "themes": ["interpretation", "platforms"],
                                   "role": "measure"}]

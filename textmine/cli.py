@@ -15,12 +15,9 @@ EPILOG = "Run 'textmine COMMAND --help' for a command's options. Docs: README.md
 
 
 def _bundled_corpus() -> str:
-    """The sample corpus: ./corpus when run from a checkout, else the copy installed with the package."""
-    here = Path(__file__).resolve().parent
-    for cand in (Path.cwd() / "corpus", here.parent / "corpus"):
-        if cand.is_dir():
-            return str(cand)
-    raise TextmineError("no sample corpus here (run from the textmine checkout, or pass a folder)")
+    from .resources import sample_corpus
+
+    return str(sample_corpus())
 
 
 def _print_json(obj) -> None:
@@ -210,10 +207,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     corpus = _corpus(args)
     st = corpus_stats(corpus)
+    if not args.dir:
+        from .resources import SAMPLE_NOTE
+
+        st["note"] = SAMPLE_NOTE
     if args.json:
         _print_json(st)
         return _batch_exit(args, corpus)
     con = _console()
+    if "note" in st:
+        print(f"Note: {st['note']}.")  # plain print: one line at any terminal width
     con.print(f"[bold]{st['documents']} reports, {st['agencies']} agencies[/bold]  "
               f"(parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
     con.print(_table("reports by year", ["year", "reports"], [[y, n] for y, n in st["years"].items()]))
@@ -313,14 +316,20 @@ def _print_recurring(rep: dict) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_statements
+    from .export import export, parse_years
 
+    parse_years(args.year)  # before parsing: a typo should not cost a corpus parse
     corpus = _corpus(args)
-    written = export_statements(corpus.statements, args.format, args.output, codebook=args.codebook)
+    res = export(corpus.statements, args.format, args.output, codebook=args.codebook, prefill=args.prefill,
+                 role=args.role, theme=args.theme, year=args.year, sample=args.sample, seed=args.seed)
     if args.frames:
-        written += corpus.to_parquet(args.frames)
-    for p in written:
-        print(p)
+        res["frames"] = [str(p) for p in corpus.to_parquet(args.frames)]
+    if args.json:
+        _print_json(res)
+    else:
+        for p in res["files"] + res.get("frames", []):
+            print(p)
+        print(f"{res['statements']} of {res['statements_before_filters']} statements written", file=sys.stderr)
     return _batch_exit(args, corpus)
 
 
@@ -344,10 +353,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_import_labels(args: argparse.Namespace) -> int:
-    from .export import import_labels
+    from .export import read_labels
 
-    rows = import_labels(args.file, args.output)
-    print(f"{len(rows)} labeled statements written to {args.output}", file=sys.stderr)
+    res = read_labels(args.file, args.output)
+    print(f"{res['labeled']} labeled statements written to {args.output} ({res['format']} export; "
+          f"{res['skipped']} unreviewed skipped)", file=sys.stderr)
     return 0
 
 
@@ -391,7 +401,7 @@ def _add_parse(sub) -> None:
                         description="Parse one report into sections, metadata, tables, consistency findings "
                                     "and section-5 statements. Prints a summary, or the JSON record with --json.")
     sp.add_argument("file", help="report file, or - to read raw text from standard input")
-    sp.add_argument("--json", action="store_true", help="print the JSON record (interface.md) on stdout")
+    sp.add_argument("--json", action="store_true", help="print the JSON record (docs/record.md) on stdout")
     sp.add_argument("--no-themes", action="store_true", help="skip theme classification (faster)")
     sp.add_argument("--model", metavar="MODEL", help="theme model from 'textmine train' (default: the shipped one)")
     sp.set_defaults(func=cmd_parse)
@@ -478,12 +488,21 @@ def _add_export(sub) -> None:
     sp = sub.add_parser("export", help=f"export labeled statements ({', '.join(FORMATS)})",
                         description="Write the section-5 statements with role, themes, scores, agency, year "
                                     "and doc_id in one of the formats. label-studio also writes the matching "
-                                    "labeling config; spacy writes a DocBin with doc.cats.")
+                                    "labeling config and puts the model's labels in predictions; spacy writes a "
+                                    "DocBin with doc.cats. CSV is UTF-8 with a BOM, themes joined with ';'.")
     _add_corpus_args(sp)
     sp.add_argument("--format", "-f", required=True, choices=FORMATS)
     sp.add_argument("--output", "-o", required=True, help="output file")
     sp.add_argument("--frames", metavar="DIR", help="also write every corpus frame as Parquet into DIR")
     sp.add_argument("--codebook", metavar="FILE", help="your own codebook YAML (theme labels of the export)")
+    sp.add_argument("--role", metavar="ROLE", help="only these roles (comma-separated: problem,measure,rectification)")
+    sp.add_argument("--theme", metavar="THEME", help="only statements with any of these theme ids (comma-separated)")
+    sp.add_argument("--year", metavar="YEAR", help="only this year, or a range like 2019-2021")
+    sp.add_argument("--sample", type=int, metavar="N", help="a random sample of N of the statements kept")
+    sp.add_argument("--seed", type=int, help="seed of --sample (default: drawn, and shown by --json)")
+    sp.add_argument("--prefill", action="store_true",
+                    help="doccano: put the model's labels in 'label' (by default they go in meta only, and "
+                         "import-labels reads only what an annotator labeled)")
     sp.set_defaults(func=cmd_export)
 
 
@@ -511,8 +530,9 @@ def _add_ingest(sub) -> None:
 
 def _add_import_labels(sub) -> None:
     sp = sub.add_parser("import-labels", help="read a Label Studio or doccano export into labeled JSONL",
-                        description="Convert annotations made in Label Studio (JSON export) or doccano "
-                                    "(JSONL export) into the labeled JSONL that train and evaluate take.")
+                        description="Convert annotations made in Label Studio (JSON or JSON-MIN export) or "
+                                    "doccano (JSONL export) into the labeled JSONL that train and evaluate take. "
+                                    "Rows nobody labeled (no annotation, an empty label list) are skipped.")
     sp.add_argument("file", help="the annotation tool's export")
     sp.add_argument("--output", "-o", required=True, help="labeled JSONL to write")
     sp.set_defaults(func=cmd_import_labels)

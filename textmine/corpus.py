@@ -69,6 +69,8 @@ class Corpus:
             return corpus
         store_path = Path(store) if store not in (None, True) else default_store_path(
             path if Path(path).is_dir() else Path(path).parent)
+        if store_path is None:  # the installed sample corpus with the user cache switched off
+            return cls.from_dir(path, store=False, workers=workers, progress=progress, agency_map=agency_map)
         with open_or_uncached(store_path) as st:
             if st is None:  # the location cannot be written: parse everything, keep nothing
                 parse_many(list(hashes.items()), workers, progress, lambda r: results.__setitem__(r["path"], r))
@@ -196,7 +198,7 @@ class Corpus:
                 "failed": self.failed_files}
 
     def frames_for_sql(self) -> list[tuple[str, Any]]:
-        """The frames as stored in DuckDB and Parquet (list/dict cells as JSON text)."""
+        """The frames as stored in DuckDB and Parquet (lists of text as lists, dict cells as JSON text)."""
         from .frames import portable
 
         out = [(name, portable(getattr(self, name).copy()))
@@ -216,12 +218,17 @@ class Corpus:
 
     def to_parquet(self, out_dir: str | os.PathLike) -> list[Path]:
         """Write every frame as Parquet into ``out_dir``; returns the files written."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .frames import list_schema
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, df in self.frames_for_sql():
             p = out / f"{name}.parquet"
-            df.to_parquet(p, index=False)
+            pq.write_table(pa.Table.from_pandas(df, schema=list_schema(df), preserve_index=False), p)
             written.append(p)
         return written
 

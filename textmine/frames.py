@@ -206,18 +206,38 @@ def finding_text(v: Any) -> str | None:
     return str(v)
 
 
+# Lists of text stay lists everywhere (pandas, Parquet list<string>, DuckDB VARCHAR[], JSON arrays);
+# only CSV joins them with ";". Other list or dict cells (scores) are JSON text.
+LIST_COLUMNS = ("themes", "sections_found", "answers")
+
+
 def portable(df: pd.DataFrame) -> pd.DataFrame:
-    """List and dict cells as JSON text, text columns as strings: how DuckDB and Parquet keep the frames
-    (a batch whose column happens to be all empty keeps the same schema)."""
+    """List-of-text cells (:data:`LIST_COLUMNS`) as lists of strings, other list and dict cells as JSON
+    text, text columns as strings: how DuckDB and Parquet keep the frames (a batch whose column happens
+    to be all empty keeps the same schema: the store casts list columns to VARCHAR[])."""
     import json
 
     for col in df.columns:
-        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
+        if col in LIST_COLUMNS:
+            df[col] = df[col].map(lambda v: [str(x) for x in v] if isinstance(v, (list, tuple)) else [])
+        elif df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, dict))).any():
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
     for col in ("expected", "found"):
         if col in df.columns:  # missing (None, NaN, <NA>) stays missing, never the text 'nan'
             df[col] = df[col].map(lambda v: None if _missing(v) else finding_text(v))
     for col in df.columns:
-        if df[col].dtype == object:
+        if df[col].dtype == object and col not in LIST_COLUMNS:
             df[col] = df[col].astype("string")
     return df
+
+
+def list_schema(df: pd.DataFrame):
+    """The pyarrow schema of a :func:`portable` frame with its list columns as list<string> (pyarrow
+    would infer list<null> for a column of empty lists)."""
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(df, preserve_index=False)
+    for col in LIST_COLUMNS:
+        if col in df.columns:
+            schema = schema.set(schema.get_field_index(col), pa.field(col, pa.list_(pa.string())))
+    return schema

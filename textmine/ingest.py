@@ -96,7 +96,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
 
 
 @contextmanager
-def _open_store(path: Path):
+def _open_store(path: Path | None):
     """(store, kept): the store at ``path``, or — its location cannot be written — a temporary one that
     is deleted at the end (the run is uncached; a warning says so)."""
     import tempfile
@@ -105,10 +105,12 @@ def _open_store(path: Path):
     from .store import Store, StoreUnwritable
 
     try:
-        st = Store(path).__enter__()
+        # None: the installed sample corpus with the user cache switched off (store.default_store_path)
+        st = Store(path).__enter__() if path is not None else None
     except StoreUnwritable as exc:
         warnings.warn(f"{exc}; running without a store (nothing is cached)", stacklevel=3)
-    else:
+        st = None
+    if st is not None:
         try:
             yield st, True
         finally:

@@ -1,4 +1,4 @@
-"""Access to the data files shipped in ``textmine/data``."""
+"""Access to the data files shipped in ``textmine/data`` and to the bundled sample corpus."""
 
 from __future__ import annotations
 
@@ -85,20 +85,6 @@ def read_user_text(path: str | Path, what: str, max_mb: float = 50) -> str:
     raise TextmineError(f"{what} file is neither UTF-8 nor GB18030 text", str(path))
 
 
-def safe_json(text: str | bytes, where: str | None = None) -> Any:
-    """``json.loads`` whose failures are one-line errors: malformed text, and nesting too deep for the
-    decoder (a RecursionError otherwise)."""
-    import json
-
-    from .errors import TextmineError
-
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise TextmineError("JSON nested too deep; refused", where) from None
-    except ValueError as exc:  # JSONDecodeError, and bytes that are not UTF-8
-        raise TextmineError(f"not valid JSON ({str(exc).splitlines()[0]})", where) from None
-
 
 @cache
 def load_yaml(name: str) -> dict:
@@ -115,3 +101,40 @@ def file_mtime(path: Path, what: str) -> float:
         return path.stat().st_mtime
     except OSError:
         raise TextmineError(f"{what} file not found", str(path)) from None
+
+
+# The sample corpus has one copy in the repository, the top-level ``corpus/`` folder; the wheel installs
+# it as ``textmine/sample_corpus`` (pyproject maps the package there).
+SAMPLE_NOTE = "the bundled sample corpus: fictional reports written by the textmine team (see its README)"
+
+
+def installed_sample_corpus() -> Path:
+    """Where an installed (non-editable) package keeps the sample corpus; absent in a checkout."""
+    return Path(__file__).resolve().parent / "sample_corpus"
+
+
+def sample_corpus() -> Path:
+    """The sample corpus: the installed copy, else the checkout's ``corpus/`` beside the package."""
+    from .errors import TextmineError
+
+    for cand in (installed_sample_corpus(), Path(__file__).resolve().parent.parent / "corpus"):
+        if cand.is_dir():
+            return cand
+    raise TextmineError("the sample corpus is not installed with this package; pass a folder of reports")
+
+
+def sample_corpus_store() -> Path | None:
+    """The store of runs on the installed sample corpus: in the user cache folder (see
+    :mod:`textmine.cache`), never inside site-packages; None when the cache is switched off (the run is
+    then uncached)."""
+    from .cache import cache_dir
+
+    base = cache_dir()
+    return None if base is None else base / "sample-corpus" / "corpus.duckdb"
+
+
+def is_installed_sample(folder: str | Path) -> bool:
+    try:
+        return Path(folder).resolve() == installed_sample_corpus()
+    except OSError:
+        return False

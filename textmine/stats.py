@@ -1,4 +1,4 @@
-"""Corpus statistics: the numbers ``textmine stats`` reports (interface.md lists the required keys)."""
+"""Corpus statistics: the numbers ``textmine stats`` reports (the keys docs/record.md and the CLI help name)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,13 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
 
 
-def default_store_path(corpus_dir: str | os.PathLike) -> Path:
+def default_store_path(corpus_dir: str | os.PathLike) -> Path | None:
+    """``DIR/.textmine/corpus.duckdb``; for the installed sample corpus the user cache folder instead
+    (None, uncached, when that cache is switched off): nothing is written into site-packages."""
+    from .resources import is_installed_sample, sample_corpus_store
+
+    if is_installed_sample(corpus_dir):
+        return sample_corpus_store()
     return Path(corpus_dir) / ".textmine" / "corpus.duckdb"
 
 
@@ -194,13 +200,18 @@ class Store:
         created: set[str] = set()
 
         def append(name: str, df) -> None:
+            from .frames import LIST_COLUMNS
+
             con.register("_batch", df)
+            # List columns typed VARCHAR[] even when a batch has only empty lists (DuckDB infers NULL[]).
+            casts = [f'CAST("{c}" AS VARCHAR[]) AS "{c}"' for c in LIST_COLUMNS if c in df.columns]
+            select = f"SELECT * REPLACE ({', '.join(casts)}) FROM _batch" if casts else "SELECT * FROM _batch"
             try:
                 if name in created:
                     _widen(con, name)
-                    con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _batch')
+                    con.execute(f'INSERT INTO "{name}" BY NAME {select}')
                 else:
-                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _batch')
+                    con.execute(f'CREATE TABLE "{name}" AS {select}')
                     created.add(name)
             finally:
                 con.unregister("_batch")

@@ -1,4 +1,4 @@
-"""Consistency rules (勾稽关系) R1–R6 of standard-form.md, checked on parsed tables and narrative text.
+"""Consistency rules (勾稽关系) R1–R6 of docs/form.md, checked on parsed tables and narrative text.
 
 A finding is a dict: ``rule`` (R1…R6), ``severity`` ("error" | "warning"), ``where`` (what was checked,
 e.g. ``requests.natural_person``), ``expected``, ``found`` and a plain-language ``message``.
@@ -350,7 +350,7 @@ def _r6_pair(agency: str, prev: dict, cur: dict) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The rules of standard-form.md, in the order their findings are listed.
+# The rules of docs/form.md, in the order their findings are listed.
 
 register(Rule("R1", "report", lambda tables, texts: _r1(tables.get("requests") or {}),
               description="table 3: new + carried over = processed + carried forward, per column"))

@@ -66,7 +66,7 @@ class Statement:
         if d["original_text"] is None:
             del d["original_text"]  # the record of a simplified report stays as it was
         d["span"] = list(self.span) if self.span else None
-        # The order of the JSON record in interface.md first, then the extra fields.
+        # The order of the JSON record in docs/record.md first, then the extra fields.
         first = ("id", "role", "text", "themes", "scores")
         return {**{k: d[k] for k in first}, **{k: v for k, v in d.items() if k not in first}}
 

@@ -1,8 +1,8 @@
 """The standard tables of the annual report (tables 2–4 of the form) read as numbers.
 
 ``parse_tables`` takes the blocks of each section and returns the ``tables`` part of the JSON record
-(interface.md): ``proactive`` (table 2), ``requests`` (table 3, 25 rows × 7 columns) and ``appeals``
-(table 4, three groups of five). Keys are those of standard-form.md; the label variants that map onto
+(docs/record.md): ``proactive`` (table 2), ``requests`` (table 3, 25 rows × 7 columns) and ``appeals``
+(table 4, three groups of five). Keys are those of docs/form.md; the label variants that map onto
 them live in ``data/table_labels.yaml``.
 
 How rows are found. Every rendering (Word text, HTML/DOCX grids, pdfplumber tables, PDF text lines,
