@@ -193,7 +193,7 @@ def _table(title: str, columns: list[str], rows: list[list]) -> object:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import corpus_stats
+    from .stats import TOTAL_KEYS, corpus_stats, total_cell
 
     corpus = _corpus(args)
     st = corpus_stats(corpus)
@@ -212,11 +212,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     con.print(_table("statements by role", ["role", "statements"], [[k, v] for k, v in st["statements"].items()]))
     con.print(_table("themes", ["theme", "statements"],
                      sorted(([k, v] for k, v in st["themes"].items()), key=lambda r: -r[1])))
-    con.print(_table("table totals by year (blank: no report of that year has the table)",
+    con.print(_table("table totals by year (empty: no report of that year has the table; NA: a report "
+                     "left the cell blank)",
                      ["year", "reports with table 3", "requests received", "granted", "processed",
                       "administrative review", "litigation"],
-                     [[t["year"], t["reports_with_table_3"], t["requests_received"], t["requests_granted"],
-                       t["requests_processed"], t["appeals_review"], t["appeals_litigation"]]
+                     [[t["year"], t["reports_with_table_3"], *(total_cell(t, k) for k in TOTAL_KEYS)]
                       for t in st["table_totals"]]))
     con.print(_table("consistency findings by rule", ["rule", "findings"],
                      [[k, v] for k, v in st["validation"].items()]))

@@ -134,7 +134,10 @@ def requests_over_time(table: pd.DataFrame, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     t = table[(table["column"] == "total") & table["row"].isin(["new", "total_processed", "granted"])]
-    wide = t.groupby(["year", "row"])["value"].sum().unstack(fill_value=0)
+    from .frames import known_sum
+
+    # A year with a blank cell is a gap in the line, never a dip to 0 (a blank is missing).
+    wide = t.groupby(["year", "row"])["value"].agg(known_sum).unstack().astype("float64")
     names = {"new": "新收申请", "total_processed": "办结", "granted": "予以公开"} if chinese else \
         {"new": "received", "total_processed": "processed", "granted": "granted"}
     for row in wide.columns:

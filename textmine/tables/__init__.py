@@ -131,7 +131,7 @@ def tables_frame(records: Iterable[dict]) -> pd.DataFrame:
                     out.append((doc_id, meta.get("agency"), meta.get("year"), table, row, col, value))
     df = pd.DataFrame(out, columns=["doc_id", "agency", "year", "table", "row", "column", "value"])
     df["year"] = df["year"].astype("Int64")
-    whole = all(float(v).is_integer() for v in df["value"])
+    whole = all(v is None or float(v).is_integer() for v in df["value"])  # None: a printed blank
     df["value"] = df["value"].astype("Int64" if whole else "float64")
     return df
 
