@@ -27,6 +27,16 @@ def total_cell(entry: dict, key: str) -> str:
     return "" if entry.get(key) is None else str(entry[key])
 
 
+def _agency_reports(docs) -> list[dict]:
+    """Per agency (agency_id): its most frequent name and its number of reports, most reports first."""
+    out = []
+    for aid, group in docs.dropna(subset=["agency_id"]).groupby("agency_id", sort=True):
+        names = group["agency"].dropna()
+        name = names.value_counts().index[0] if len(names) else aid
+        out.append({"agency_id": aid, "agency": name, "reports": int(len(group))})
+    return sorted(out, key=lambda a: (-a["reports"], a["agency"]))
+
+
 def corpus_stats(corpus: Corpus) -> dict:
     docs = corpus.documents
     st = corpus.statements
@@ -56,6 +66,7 @@ def corpus_stats(corpus: Corpus) -> dict:
     return {
         "documents": int(len(docs)),
         "agencies": int(docs["agency_id"].nunique()),
+        "agency_reports": _agency_reports(docs),
         "years": years,
         "levels": _counts(docs["level"]),
         "templates": _counts(docs["template"]),
@@ -68,6 +79,8 @@ def corpus_stats(corpus: Corpus) -> dict:
         "validation": _counts(fin["rule"]),
         "validation_by_severity": _counts(fin["severity"]),
         "failed": corpus.failed_files,
+        "duplicates": [{"file": d["file"], "duplicate_of": d["duplicate_of"], "by": d["by"]}
+                       for d in corpus.duplicates],
         "parsed_this_run": corpus.parsed,
         "store": corpus.store_path,
     }
