@@ -69,7 +69,7 @@ def wrap(text: str, width: int = WIDTH, indent: str = "", first: str = "") -> li
         w = display_width(ch)
         if col + w > width:
             cut = line.rfind(" ")
-            if cut > len(indent) and display_width(line[cut:]) <= 20:  # a word: not cut in two
+            if cut > len(indent) and line[cut + 1:].isascii() and display_width(line[cut:]) <= 20:  # a word
                 lines.append(line[:cut])
                 line = indent + line[cut + 1:]
             else:
