@@ -159,7 +159,9 @@ class Corpus:
     findings = _frame_property("findings", "One row per consistency finding: R1–R5 per report and R6 across years of one agency.")
 
     def table(self, name: str) -> pd.DataFrame:
-        """Tidy frame of one standard table: doc_id, agency, agency_id, year, row, column, value."""
+        """Tidy frame of one standard table: doc_id, agency, agency_id, year, row, column, value (NA where
+        the report printed the cell blank: missing, never 0), value_derived (value, or for a blank the value
+        the form's sums give it) and derived (True where value_derived is such a value)."""
         from .frames import TABLES
 
         if name not in TABLES:
