@@ -78,3 +78,19 @@ def test_find_duplicates_and_text_hash() -> None:
 def test_files_without_text_hash_are_unique_by_content() -> None:
     kept, dups = find_duplicates([("a", "h1", None), ("b", "h2", None), ("c", "h1", None)])
     assert kept == ["a", "b"] and dups == [{"file": "c", "duplicate_of": "a", "by": "content"}]
+
+
+def test_stats_and_ingest_list_the_same_failures(tmp_path, capsys) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(CORPUS / "wuhu-city-gov-2024.txt", folder / "r.txt")
+    for name in ("a.docx", "b.docx"):  # two copies of one broken file: each path is listed
+        (folder / name).write_bytes(b"not a zip archive at all")
+    assert main(["stats", str(folder), "--json", "--no-store"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert main(["ingest", str(folder), "--json", "--store", str(tmp_path / "s.duckdb")]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert st["documents"] == res["reports"] == 1
+    assert sorted(Path(f["path"]).name for f in st["failed"]) == ["a.docx", "b.docx"]
+    assert sorted(Path(f["path"]).name for f in res["failed"]) == ["a.docx", "b.docx"]
+    assert st["duplicates"] == res["duplicates"] == []

@@ -150,9 +150,10 @@ def _commit_tree(tree) -> None:
         raise TextmineError(f"cannot write the Parquet output ({exc.strerror})", str(tree.root)) from None
 
 
-def _documents(st, hashes: dict[str, str]) -> tuple[dict[str, str], list[dict]]:
-    """The files that are documents (content hash -> path) and the duplicates, as Corpus finds them:
-    :func:`textmine.duplicates.find_duplicates` over the folder order, with each stored text hash."""
+def _documents(st, hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[dict]]:
+    """The files that are documents (content hash -> [path]) and the duplicates, as Corpus finds them:
+    :func:`textmine.duplicates.find_duplicates` over the folder order, with each stored text hash. A
+    failure keeps every path of its content (each is listed as failed, as Corpus lists them)."""
     from .batch import CACHE_VERSION
     from .duplicates import find_duplicates
     from .store import decode_record
@@ -167,14 +168,17 @@ def _documents(st, hashes: dict[str, str]) -> tuple[dict[str, str], list[dict]]:
     cur.close()
     parsed = [(p, h, text_of[h]) for p, h in hashes.items() if h in text_of]
     kept, dups = find_duplicates(parsed)
-    keep = {h: p for p, h in hashes.items() if h not in text_of}  # failures: listed by _stored_records
-    keep.update({hashes[p]: p for p in kept})
+    keep: dict[str, list[str]] = {}
+    for p, h in hashes.items():
+        if h not in text_of:  # failures: listed by _stored_records
+            keep.setdefault(h, []).append(p)
+    keep.update({hashes[p]: [p] for p in kept})
     return keep, dups
 
 
-def _stored_records(st, path_of: dict[str, str], batch: int, failed: list[dict], redo: list[dict]):
-    """Batches of the stored records of the documents now in the folder (``path_of``: content hash ->
-    path; failures go to ``failed``). A damaged row is parsed again here, and the fresh result goes to
+def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list[dict], redo: list[dict]):
+    """Batches of the stored records of the documents now in the folder (``paths_of``: content hash ->
+    paths; failures go to ``failed``, one per path). A damaged row is parsed again here, and the fresh result goes to
     ``redo`` (written back later)."""
     from .batch import CACHE_VERSION, parse_file
     from .store import decode_record
@@ -184,24 +188,24 @@ def _stored_records(st, path_of: dict[str, str], batch: int, failed: list[dict],
     while chunk := cur.fetchmany(batch):
         records = []
         for h, rec_json, err in chunk:
-            if h not in path_of:
+            if h not in paths_of:
                 continue  # a file no longer in the folder
             rec = decode_record(rec_json)
             if rec is False:
-                res = parse_file(path_of[h], h)
+                res = parse_file(paths_of[h][0], h)
                 redo.append(res)
                 rec, err = res.get("record"), res.get("error")
             if rec is None:
-                failed.append({"path": path_of[h], "reason": err})
+                failed += [{"path": p, "reason": err} for p in paths_of[h]]
                 continue
-            rec["source"] = path_of[h]
+            rec["source"] = paths_of[h][0]
             rec["doc_id"] = h[:12]
             records.append(rec)
         yield records
     cur.close()
 
 
-def _write_frames(st, keep: dict[str, str], mapping, tree, batch: int, failed: list[dict]) -> int:
+def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, failed: list[dict]) -> int:
     """Rebuild the derived tables from the store batch by batch, in one transaction; the cross-year rules
     run once at the end, on what they need of every record (the same input Corpus gives them). The
     Parquet datasets are then copied from those tables. Returns the reports written."""
