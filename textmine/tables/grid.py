@@ -93,7 +93,7 @@ def _grid_item(row: list[str], width: int, span: tuple[int, int] | None, pos: in
         cells = row[span[0]: span[1]]
     else:
         cells = _trim(row[last + 1:], width)
-    # All-empty cells are a row of zeros only under a known row label; otherwise a header row.
+    # All-empty cells are a row (of blanks: None, missing) only under a known row label; otherwise a header row.
     if len(cells) == width and all(_is_value(c) for c in cells) and (
             any(_has_digit(c) for c in cells) or _confident(_match("requests", norm_label(specific)))):
         return _Item(label, specific, cells, pos)
