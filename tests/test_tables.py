@@ -33,6 +33,7 @@ from textmine.loaders.markdown import parse_markdown
 from textmine.loaders.text import parse_text
 from textmine.sections import segment
 from textmine.tables import (
+    APPEAL_COLUMNS,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
     RESULT_ROWS,
@@ -200,6 +201,41 @@ EXPECTED = {
 
 PDFS = ["huaian-city-gov_2024", "hongze-district-gov_2023", "hongze-district-gov_2024"]
 
+# Cells printed blank, read as None (missing, never 0): per "table.row", the positions of the blank
+# columns in REQUEST_COLUMNS / APPEAL_COLUMNS. The values above are 0 there only as placeholders.
+_ALL6 = "0123456"
+BLANK = {
+    "seed": {"appeals.review": "023", "appeals.litigation_direct": "0123", "appeals.litigation_after_review": "0123"},
+    "shanghai-gov-office_2019": {
+        "requests.new": "23", "requests.carried_over": "12345", "requests.granted": "236",
+        "requests.partially_granted": "123456", "requests.denied_state_secret": "123456",
+        "requests.denied_prohibited_by_law": _ALL6, "requests.denied_security_stability": _ALL6,
+        "requests.denied_third_party_rights": _ALL6, "requests.denied_internal_affairs": "123456",
+        "requests.denied_process_info": "23456", "requests.denied_enforcement_files": _ALL6,
+        "requests.denied_administrative_query": "23456", "requests.unable_not_held": "2356",
+        "requests.unable_needs_creation": "23456", "requests.unable_unclear": "123456",
+        "requests.rejected_complaint": "23456", "requests.rejected_duplicate": "23456",
+        "requests.rejected_publication": _ALL6, "requests.rejected_excessive": _ALL6,
+        "requests.rejected_confirmation": _ALL6, "requests.other_other": _ALL6, "requests.total_processed": "23",
+        "requests.carried_forward": "12345", "appeals.review": "12", "appeals.litigation_direct": "12",
+        "appeals.litigation_after_review": "01234"},
+    # Only 自然人 and 总计 are filled in, in every row.
+    "shuyang-county-fgj_2023": {f"requests.{k}": "12345" for k in REQUEST_ROWS},
+    "stcsm-kewei_2024": {"requests.carried_forward": "6"},
+}
+
+
+def _expected(name: str) -> dict:
+    """EXPECTED[name] with the printed blanks of BLANK[name] as None."""
+    out = {k: {r: dict(c) for r, c in t.items()} for k, t in EXPECTED[name].items()}
+    for where, cols in BLANK.get(name, {}).items():
+        table, row = where.split(".")
+        names = REQUEST_COLUMNS if table == "requests" else APPEAL_COLUMNS
+        for i in cols:
+            assert out[table][row][names[int(i)]] == 0, (name, where, i)
+            out[table][row][names[int(i)]] = None
+    return out
+
 
 def _path(name: str):
     return SEED if name == "seed" else real(name)
@@ -216,7 +252,7 @@ def _read(path) -> tuple[dict, list]:
 def test_real_reports_every_cell(name: str) -> None:
     tables, findings = _read(_path(name))
     for key in ("proactive", "requests", "appeals"):
-        assert tables[key] == EXPECTED[name][key], f"{name}: table {key}"
+        assert tables[key] == _expected(name)[key], f"{name}: table {key}"
     assert findings == []
 
 
@@ -252,7 +288,7 @@ def test_load_report_record_carries_tables() -> None:
         "other_org": 0,
         "total": 27,
     }
-    assert rec["tables"] == EXPECTED["seed"]
+    assert rec["tables"] == _expected("seed")
     assert all(isinstance(v, int) for row in rec["tables"]["requests"].values() for v in row.values())
     assert isinstance(rec["tables"]["proactive"]["administrative_fees"]["amount_10k_yuan"], float)
 
@@ -386,7 +422,7 @@ def test_row_with_wrong_number_of_cells_is_reported() -> None:
             make_table(
                 [
                     ["行政复议"] * 5 + ["行政诉讼"] * 10,
-                    ["3", "1", "", "2", "6", "", "", "1", "/", "1", "2", "", "", "", "2"],
+                    ["3", "1", "0", "2", "6", "-", "—", "1", "/", "1", "2", "0", "0", "0", "2"],
                 ]
             )
         ],
@@ -537,7 +573,7 @@ def test_property_squashed_table_4(t: dict, how: str) -> None:
     elif how == "row":
         blocks = [make_table([nums])]
     else:
-        blocks = [make_table([["行政复议"] * 5 + ["行政诉讼"] * 10, [re.sub(r"^0$", "", n) for n in nums]])]
+        blocks = [make_table([["行政复议"] * 5 + ["行政诉讼"] * 10, [re.sub(r"^0$", "—", n) for n in nums]])]
     assert parse_tables({"appeals": blocks}).tables == {"appeals": t["appeals"]}
 
 

@@ -20,6 +20,7 @@ from support.variants import crawler_dump, inline_headings, one_line, pieces, ta
 import textmine
 from textmine.document import Paragraph
 from textmine.errors import TextmineError
+from textmine.tables.derived import derive
 
 CORPUS = ROOT / "corpus"
 REPORTS = ["seed"] + sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
@@ -102,8 +103,13 @@ def test_variant_same_record(name: str, variant: str, tmp_path: Path) -> None:
         assert got.meta.get(field) == clean.meta.get(field), f"meta.{field}"
 
     want, have = _cells(clean.tables), _cells(got.tables)
+    fixed = _cells(derive(clean.tables))  # what the form's sums give the cells printed blank
     ambiguous = [f["where"] for f in got.validation if f.get("rule") == "table"]
     for cell, value in want.items():
+        if value is None and cell in fixed and have.get(cell) == fixed[cell]:
+            # a printed blank (None) that a one-line dump loses altogether: the digit runs are then cut
+            # by the form's arithmetic, which gives the cell the value it fixes, never another
+            continue
         if "spaced-cells" in variant or variant in ("crawler", "crawler-chrome-lines", "inline-run-in", "inline-odd-numbers"):
             # cells kept apart (spaces or a Word-export grid): nothing is ambiguous, every cell is read
             assert have.get(cell) == value, f"table cell {cell}"

@@ -95,26 +95,54 @@ def code_fingerprint(pkg: Path | None = None) -> str:
 CACHE_VERSION = code_fingerprint()
 
 
+# Files a report folder often holds that are not reports: (reason, hint) per suffix family. They are
+# listed as skipped (``--strict`` fails on them); any other file (notes, scripts, READMEs) is ignored.
+NOT_REPORTS: dict[tuple[str, ...], tuple[str, str]] = {
+    (".xls", ".xlsx", ".xlsm", ".et", ".ods"): (
+        "a spreadsheet, not a report", "tables as spreadsheets are not reports; export the report as PDF or docx"),
+    (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"): (
+        "an image, not a report", "put scanned pages into one PDF: scanned PDFs are read by OCR (the ocr extra)"),
+    (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"): (
+        "an archive", "unpack it first; the reports inside are then found"),
+    (".ppt", ".pptx", ".odt", ".rtf", ".pages"): (
+        "a document format textmine does not read", "save it as docx or PDF"),
+}
+_NOT_REPORT = {suffix: why for suffixes, why in NOT_REPORTS.items() for suffix in suffixes}
+_OWN = {".textmine"}  # textmine's own store folder: not the user's
+
+
 def find_reports(root: str | os.PathLike, skipped: list[dict] | None = None) -> list[Path]:
-    """Every file with a supported extension under ``root`` (recursively; hidden folders skipped). A
-    folder that cannot be listed is appended to ``skipped`` (path, reason), as a file that cannot be
-    read is: a batch lists it, and ``--strict`` fails on it."""
+    """Every file with a supported extension under ``root`` (recursively). What is not searched is
+    appended to ``skipped`` as ``{"path", "reason", "hint"}``, as a file that cannot be read is: a folder
+    that cannot be listed, a hidden folder, a file of :data:`NOT_REPORTS`. A batch lists them, and
+    ``--strict`` fails on them."""
     root = Path(root)
     if not root.exists():
         raise TextmineError("no such folder", str(root))
     if root.is_file():
         return [root]
+    skipped = skipped if skipped is not None else []
 
     def unlisted(exc: OSError) -> None:
-        if skipped is not None:
-            skipped.append({"path": str(exc.filename or root), "reason": f"cannot list folder ({exc.strerror})"})
+        skipped.append({"path": str(exc.filename or root), "reason": f"cannot list folder ({exc.strerror})",
+                        "hint": "check that the folder can be read (its permissions)"})
 
     out = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted):
+        for d in sorted(dirnames):
+            if d.startswith(".") and d not in _OWN:
+                skipped.append({"path": str(Path(dirpath) / d), "reason": "hidden folder (not searched)",
+                                "hint": "rename it without the leading dot to include its reports"})
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for f in sorted(filenames):
-            if Path(f).suffix.lower() in FORMATS and not f.startswith("."):
+            suffix = Path(f).suffix.lower()
+            if f.startswith("."):
+                continue
+            if suffix in FORMATS:
                 out.append(Path(dirpath) / f)
+            elif suffix in _NOT_REPORT:
+                reason, hint = _NOT_REPORT[suffix]
+                skipped.append({"path": str(Path(dirpath) / f), "reason": f"{reason} ({suffix})", "hint": hint})
     return out
 
 

@@ -28,15 +28,21 @@ def _print_json(obj) -> None:
 
 
 def _console():
+    import shutil
+
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    from .summary import WIDTH
+
+    # Never wider than 80 columns (CJK characters count 2): readable in any terminal and in a log.
+    return Console(soft_wrap=False, width=min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns))
 
 
 # --- parse -------------------------------------------------------------------------------------------
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from .report import load_report
+    from .summary import headline, plain_findings
 
     path = args.file
     if path != "-" and not os.path.exists(path):
@@ -67,16 +73,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
         title = sec["title"] or "(heading lost; inferred)"
         t.add_row(key, title, str(len(sec["text"])), str(len(sec.get("subsections", []))))
     con.print(t)
-    if rec["tables"]:
-        con.print("tables: " + ", ".join(f"{k} ({len(v)} rows)" for k, v in rec["tables"].items()))
+    figures = headline(rec)
+    if figures:
+        con.print(_table("headline figures (总计 column; NA: printed blank)", ["figure", "key", "value"],
+                         [[f["label"], f["key"], "NA" if f["value"] is None else
+                           f"{f['value']}" + (" (derived: 总计 blank)" if f["derived"] else "")] for f in figures]))
     if rec["validation"]:
-        v = Table(title="consistency findings")
-        for col in ("rule", "severity", "where", "expected", "found", "message"):
-            v.add_column(col)
-        for f in rec["validation"]:
-            v.add_row(f["rule"], f["severity"], f["where"], str(f.get("expected")), str(f.get("found")),
-                      f["message"])
-        con.print(v)
+        con.print(f"[bold]consistency findings ({len(rec['validation'])})[/bold]")
+        for line in plain_findings(rec["validation"], con.width):
+            con.print(line, markup=False, highlight=False)
     if rec["statements"]:
         st = Table(title="section 5 statements", show_lines=True)
         for col in ("id", "role", "themes", "text"):
@@ -174,7 +179,7 @@ def _corpus(args: argparse.Namespace):
 def _batch_exit(args: argparse.Namespace, corpus) -> int:
     if corpus.failed_files and not args.json:
         for f in corpus.failed_files:
-            print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
+            print(shown(f"textmine: skipped {f['path']}: {_why(f)}"), file=sys.stderr)
     return 1 if (args.strict and corpus.failed_files) else 0
 
 
@@ -185,6 +190,10 @@ def _plain(text: object) -> str:
     from .errors import shown
 
     return escape(shown(text))
+
+
+def _why(f: dict) -> str:
+    return f"{f['reason']} (hint: {f['hint']})" if f.get("hint") else str(f["reason"])
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> object:
@@ -203,7 +212,7 @@ def _table(title: str, columns: list[str], rows: list[list]) -> object:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import corpus_stats
+    from .stats import TOTAL_KEYS, corpus_stats, total_cell
 
     corpus = _corpus(args)
     st = corpus_stats(corpus)
@@ -218,7 +227,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if "note" in st:
         print(f"Note: {st['note']}.")  # plain print: one line at any terminal width
     con.print(f"[bold]{st['documents']} reports, {st['agencies']} agencies[/bold]  "
-              f"(parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
+              f"({len(st['duplicates'])} duplicates, {len(st['failed'])} skipped; "
+              f"parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
+    con.print(_table("agencies", ["agency", "reports"], [[a["agency"], a["reports"]] for a in st["agency_reports"]]))
     con.print(_table("reports by year", ["year", "reports"], [[y, n] for y, n in st["years"].items()]))
     con.print(_table("levels, templates, formats", ["what", "value", "reports"],
                      [["level", k, v] for k, v in st["levels"].items()]
@@ -228,17 +239,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     con.print(_table("statements by role", ["role", "statements"], [[k, v] for k, v in st["statements"].items()]))
     con.print(_table("themes", ["theme", "statements"],
                      sorted(([k, v] for k, v in st["themes"].items()), key=lambda r: -r[1])))
-    con.print(_table("table totals by year (blank: no report of that year has the table)",
+    con.print(_table("table totals by year (empty: no report of that year has the table; NA: a report "
+                     "left the cell blank)",
                      ["year", "reports with table 3", "requests received", "granted", "processed",
                       "administrative review", "litigation"],
-                     [[t["year"], t["reports_with_table_3"], t["requests_received"], t["requests_granted"],
-                       t["requests_processed"], t["appeals_review"], t["appeals_litigation"]]
+                     [[t["year"], t["reports_with_table_3"], *(total_cell(t, k) for k in TOTAL_KEYS)]
                       for t in st["table_totals"]]))
     con.print(_table("consistency findings by rule", ["rule", "findings"],
                      [[k, v] for k, v in st["validation"].items()]))
+    if st["duplicates"]:
+        con.print(_table("duplicates (counted once)", ["file", "duplicate of", "same"],
+                         [[shown(d["file"]), shown(d["duplicate_of"]), d["by"]] for d in st["duplicates"]]))
     if st["failed"]:
-        con.print(_table("files that could not be read", ["path", "reason"],
-                         [[f["path"], f["reason"]] for f in st["failed"]]))
+        con.print(_table("files skipped", ["path", "reason"], [[f["path"], _why(f)] for f in st["failed"]]))
     return _batch_exit(args, corpus)
 
 
@@ -343,10 +356,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _print_json(res)
     else:
         print(f"{res['reports']} reports in the store ({res['parsed']} parsed now, {res['cached']} unchanged, "
-              f"{len(res['failed'])} failed) in {res['seconds_total']} s; store: {res['store']}"
+              f"{len(res['failed'])} failed, {len(res['duplicates'])} duplicates) in {res['seconds_total']} s; "
+              f"store: {res['store']}"
               + (f"; parquet: {res['parquet']}" if res["parquet"] else ""))
         for f in res["failed"]:
-            print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
+            print(shown(f"textmine: skipped {f['path']}: {_why(f)}"), file=sys.stderr)
     if not res["reports"] and res["failed"]:
         return 1
     return 1 if (args.strict and res["failed"]) else 0

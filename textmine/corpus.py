@@ -40,6 +40,7 @@ class Corpus:
     store_path: str | None = None
     parsed: int = 0  # how many files this run actually parsed (the rest came from the store)
     agency_map: Mapping[str, str] | None = None
+    duplicates: list[dict] = field(default_factory=list)  # {"file", "duplicate_of", "by"}: textmine.duplicates
 
     # --- construction ------------------------------------------------------------------------------
     @classmethod
@@ -97,9 +98,10 @@ class Corpus:
 
     @classmethod
     def _from_results(cls, files, results, failed, root, store_path, parsed, mapping) -> Corpus:
+        from .duplicates import find_duplicates
         from .frames import doc_id_of
 
-        records = []
+        records = {}
         for f in files:
             res = results.get(str(f))
             if res is None:
@@ -107,11 +109,13 @@ class Corpus:
             if res.get("record"):
                 rec = dict(res["record"])
                 rec["source"] = str(f)
-                rec["doc_id"] = doc_id_of(rec)
-                records.append(rec)
+                # The content hash, as `ingest` has it: one id per document (duplicates are dropped below).
+                rec["doc_id"] = res["hash"][:12] if res.get("hash") else doc_id_of(rec)
+                records[str(f)] = (rec, res.get("hash"))
             else:
                 failed.append({"path": str(f), "reason": res.get("error") or "unknown error"})
-        return cls(records, failed, root, store_path, parsed, mapping)
+        kept, dups = find_duplicates((p, h, rec.get("text_hash")) for p, (rec, h) in records.items())
+        return cls([records[p][0] for p in kept], failed, root, store_path, parsed, mapping, dups)
 
     @classmethod
     def from_records(cls, records: Iterable[dict], agency_map: Mapping[str, str] | None = None) -> Corpus:
@@ -157,7 +161,9 @@ class Corpus:
     findings = _frame_property("findings", "One row per consistency finding: R1–R5 per report and R6 across years of one agency.")
 
     def table(self, name: str) -> pd.DataFrame:
-        """Tidy frame of one standard table: doc_id, agency, agency_id, year, row, column, value."""
+        """Tidy frame of one standard table: doc_id, agency, agency_id, year, row, column, value (NA where
+        the report printed the cell blank: missing, never 0), value_derived (value, or for a blank the value
+        the form's sums give it) and derived (True where value_derived is such a value)."""
         from .frames import TABLES
 
         if name not in TABLES:

@@ -25,7 +25,10 @@ STATEMENT_COLUMNS = ["doc_id", "agency", "agency_id", "year", "level", "province
                      "text", "themes", "scores", "subsection", "answers"]
 FINDING_COLUMNS = ["doc_id", "agency", "agency_id", "year", "rule", "severity", "where", "expected", "found",
                    "message"]
-TABLE_COLUMNS = ["doc_id", "agency", "agency_id", "year", "table", "row", "column", "value"]
+# value: as printed (NA for a printed blank, never 0); value_derived: value, or for a blank the value the
+# form's arithmetic gives (tables/derived.py); derived: True where value_derived is such a value.
+TABLE_COLUMNS = ["doc_id", "agency", "agency_id", "year", "table", "row", "column", "value", "value_derived",
+                 "derived"]
 # The long companion of statements: one row per (statement, theme), so no one has to explode list cells.
 STATEMENT_THEME_COLUMNS = ["doc_id", "statement_id", "theme", "score"]
 COLUMNS = {"documents": DOCUMENT_COLUMNS, "sections": SECTION_COLUMNS, "statements": STATEMENT_COLUMNS,
@@ -69,11 +72,21 @@ def record_rows(rec: dict, agency_map: Mapping[str, str] | None = None) -> dict[
                         for s in rec.get("statements") or [] for t in s.get("themes") or []]
     findings = [{**base, **{k: f.get(k) for k in ("rule", "severity", "where", "expected", "found", "message")}}
                 for f in rec.get("validation") or []]
-    tables = [{**base, "table": table, "row": row, "column": col, "value": value}
-              for table, rows in (rec.get("tables") or {}).items()
-              for row, cols in rows.items() for col, value in cols.items()]
+    tables = _table_rows(rec, base)
     return {"documents": [doc], "sections": sections, "statements": statements,
             "statement_themes": statement_themes, "findings": findings, "tables": tables}
+
+
+def _table_rows(rec: dict, base: dict) -> list[dict]:
+    derived = rec.get("derived") or {}
+    out = []
+    for table, rows in (rec.get("tables") or {}).items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                d = ((derived.get(table) or {}).get(row) or {}).get(col) if value is None else None
+                out.append({**base, "table": table, "row": row, "column": col, "value": value,
+                            "value_derived": value if d is None else d, "derived": d is not None})
+    return out
 
 
 @dataclass
@@ -127,6 +140,18 @@ def build_frames(records: Iterable[dict] | FrameRows, agency_map: Mapping[str, s
     return out
 
 
+def known_sum(values: Iterable[Any]) -> int | float | None:
+    """The sum of ``values``, or None when there is none or any is missing (a printed blank is NA, never
+    0: a total over reports one of which left the cell blank is not known)."""
+    import pandas as pd
+
+    vals = list(values)
+    if not vals or any(pd.isna(v) for v in vals):
+        return None
+    total = sum(vals)
+    return int(total) if float(total).is_integer() else float(total)
+
+
 def explode_themes(statements: pd.DataFrame) -> pd.DataFrame:
     """One row per (statement, theme) of a statements frame, without ``other`` and without undated reports."""
     df = statements.explode("themes").rename(columns={"themes": "theme"})
@@ -158,20 +183,30 @@ def frame(name: str, rows: list[dict], table: str | None = None) -> pd.DataFrame
 
     if name == "findings":  # one type whatever the corpus: not 104 here and 104.0 or nan there
         rows = [dict(r, expected=finding_text(r.get("expected")), found=finding_text(r.get("found"))) for r in rows]
+    if name == "tables":  # NA, not None: a column of counts with a blank must not become float (2**53)
+        rows = [dict(r, value=_na(r.get("value")), value_derived=_na(r.get("value_derived"))) for r in rows]
     df = pd.DataFrame(rows, columns=COLUMNS[name])
     if "year" in df.columns:
         df["year"] = df["year"].map(_int64_or_none).astype("Int64")
     if name == "tables":
-        values = df["value"].map(_number_or_none)  # a record from elsewhere may hold anything
-        if VALUE_DTYPES[table] == "Int64":  # a fraction in a count is no count the form allows: missing
-            df["value"] = values.map(lambda v: _int64_or_none(v) if v is None or float(v).is_integer() else None
+        for col in ("value", "value_derived"):  # a record from elsewhere may hold anything
+            values = df[col].map(_number_or_none)
+            if VALUE_DTYPES[table] == "Int64":  # a fraction in a count is no count the form allows: missing
+                df[col] = values.map(lambda v: _int64_or_none(v) if v is None or float(v).is_integer() else None
                                      ).astype("Int64")
-        else:
-            df["value"] = values.map(lambda v: None if v is None else float(v)).astype("Float64")
+            else:
+                df[col] = values.map(lambda v: None if v is None else float(v)).astype("Float64")
+        df["derived"] = df["derived"].map(lambda v: v is True).astype(bool)  # absent (None, NaN): not derived
     return df
 
 
 _INT64 = 2**63 - 1
+
+
+def _na(v: Any) -> Any:
+    import pandas as pd
+
+    return pd.NA if v is None else v
 
 
 def _number_or_none(v: Any) -> int | float | None:

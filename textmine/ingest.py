@@ -83,14 +83,16 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
         _parse_into(st, todo, engine, scheduler, workers, progress, failed)
         t_parse = time.perf_counter() - t0
         tree = ParquetTree(out) if out is not None else None
+        keep, duplicates = _documents(st, hashes)
         try:
-            n_docs = _write_frames(st, hashes, mapping, tree, batch, failed)
+            n_docs = _write_frames(st, keep, mapping, tree, batch, failed)
             if tree is not None:
                 _commit_tree(tree)
         finally:
             if tree is not None:
                 tree.abort()
     return {"reports": n_docs, "parsed": len(todo), "cached": len(hashes) - len(todo), "failed": failed,
+            "duplicates": duplicates,
             "store": str(store_path) if kept else None, "parquet": str(out) if out else None, "engine": engine,
             "seconds_parse": round(t_parse, 2), "seconds_total": round(time.perf_counter() - t0, 2)}
 
@@ -150,36 +152,62 @@ def _commit_tree(tree) -> None:
         raise TextmineError(f"cannot write the Parquet output ({exc.strerror})", str(tree.root)) from None
 
 
-def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict], redo: list[dict]):
-    """Batches of the stored records of the files now in the folder (failures go to ``failed``). A
-    damaged row is parsed again here, and the fresh result goes to ``redo`` (written back later)."""
+def _documents(st, hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[dict]]:
+    """The files that are documents (content hash -> [path]) and the duplicates, as Corpus finds them:
+    :func:`textmine.duplicates.find_duplicates` over the folder order, with each stored text hash. A
+    failure keeps every path of its content (each is listed as failed, as Corpus lists them)."""
+    from .batch import CACHE_VERSION
+    from .duplicates import find_duplicates
+    from .store import decode_record
+
+    text_of: dict[str, str | None] = {}
+    cur = st.con.cursor()  # in chunks: the records of a large corpus are not held at once
+    cur.execute("SELECT hash, record FROM files WHERE version = ? AND record IS NOT NULL", [CACHE_VERSION])
+    while chunk := cur.fetchmany(500):
+        for h, rec_json in chunk:
+            rec = decode_record(rec_json)  # a damaged row (False) is parsed again later: unique by content
+            text_of[h] = rec.get("text_hash") if isinstance(rec, dict) else None
+    cur.close()
+    parsed = [(p, h, text_of[h]) for p, h in hashes.items() if h in text_of]
+    kept, dups = find_duplicates(parsed)
+    keep: dict[str, list[str]] = {}
+    for p, h in hashes.items():
+        if h not in text_of:  # failures: listed by _stored_records
+            keep.setdefault(h, []).append(p)
+    keep.update({hashes[p]: [p] for p in kept})
+    return keep, dups
+
+
+def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list[dict], redo: list[dict]):
+    """Batches of the stored records of the documents now in the folder (``paths_of``: content hash ->
+    paths; failures go to ``failed``, one per path). A damaged row is parsed again here, and the fresh result goes to
+    ``redo`` (written back later)."""
     from .batch import CACHE_VERSION, parse_file
     from .store import decode_record
 
-    path_of = {h: p for p, h in hashes.items()}
     cur = st.con.cursor()
     cur.execute("SELECT hash, record, error FROM files WHERE version = ?", [CACHE_VERSION])
     while chunk := cur.fetchmany(batch):
         records = []
         for h, rec_json, err in chunk:
-            if h not in path_of:
+            if h not in paths_of:
                 continue  # a file no longer in the folder
             rec = decode_record(rec_json)
             if rec is False:
-                res = parse_file(path_of[h], h)
+                res = parse_file(paths_of[h][0], h)
                 redo.append(res)
                 rec, err = res.get("record"), res.get("error")
             if rec is None:
-                failed.append({"path": path_of[h], "reason": err})
+                failed += [{"path": p, "reason": err} for p in paths_of[h]]
                 continue
-            rec["source"] = path_of[h]
+            rec["source"] = paths_of[h][0]
             rec["doc_id"] = h[:12]
             records.append(rec)
         yield records
     cur.close()
 
 
-def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed: list[dict]) -> int:
+def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, failed: list[dict]) -> int:
     """Rebuild the derived tables from the store batch by batch, in one transaction; the cross-year rules
     run once at the end, on what they need of every record (the same input Corpus gives them). The
     Parquet datasets are then copied from those tables. Returns the reports written."""
@@ -196,7 +224,7 @@ def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed:
     redo: list[dict] = []
     n_docs = 0
     with st.derived() as append:
-        for records in _stored_records(st, hashes, batch, failed, redo):
+        for records in _stored_records(st, keep, batch, failed, redo):
             rows = FrameRows()
             for rec in records:
                 rows.add(rec, mapping)

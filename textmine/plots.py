@@ -208,8 +208,12 @@ def requests_over_time(table: pd.DataFrame, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     t = table[(table["column"] == "total") & table["row"].isin(["new", "total_processed", "granted"])]
-    wide = t.groupby(["year", "row"])["value"].sum().unstack(fill_value=0)
-    wide = wide.reindex(_years(wide.index))  # a year without reports: a gap in the lines, not a zero
+    from .frames import known_sum
+
+    # A year with a blank cell is a gap in the line, never a dip to 0 (a blank is missing); so is a year
+    # without reports.
+    wide = t.groupby(["year", "row"])["value"].agg(known_sum).unstack().astype("float64")
+    wide = wide.reindex(_years(wide.index))
     names = {"new": "新收申请", "total_processed": "办结", "granted": "予以公开"} if chinese else \
         {"new": "received", "total_processed": "processed", "granted": "granted"}
     for row in wide.columns:

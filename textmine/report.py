@@ -37,6 +37,9 @@ class Report:
         return self.segmentation.sections
 
     def to_dict(self) -> dict:
+        from .duplicates import text_hash
+        from .tables.derived import derive
+
         meta = {k: self.meta.get(k) for k in ("agency", "year", "published", "template", "region")}
         meta["title"] = self.meta.get("title")
         meta["completeness"] = completeness(self.sections)
@@ -50,6 +53,10 @@ class Report:
             "meta": meta,
             "sections": {k: s.to_dict() for k, s in self.sections.items()},
             "tables": self.tables,
+            # Blank cells' values by the form's arithmetic, apart from what was printed (tables/derived.py).
+            "derived": derive(self.tables),
+            # The hash of the normalised text: a re-encoded copy of a report is the same document.
+            "text_hash": text_hash(self.document.text),
             "validation": self.validation,
             "statements": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in self.statements],
         }

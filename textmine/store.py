@@ -226,7 +226,7 @@ class Store:
             if "tables" in created:
                 for t in TABLE_VIEWS:
                     con.execute(f'CREATE VIEW "table_{t}" AS SELECT doc_id, agency, agency_id, year, "row", '
-                                f'"column", value FROM tables WHERE "table" = \'{t}\'')
+                                f'"column", value, value_derived, derived FROM tables WHERE "table" = \'{t}\'')
             con.execute("COMMIT")
         except duckdb.Error as exc:
             _rollback(con)

@@ -13,6 +13,13 @@ e.g. ``requests.natural_person``), ``expected``, ``found`` and a plain-language 
   district's table) and says so, the mismatches are warnings, not errors.
 - R6 across consecutive years of one agency: carried_forward of year N = carried_over of year N+1
   (expected = year N's carried_forward).
+
+Blank cells (``None`` in the record: printed empty, missing) are never a violation by themselves. A blank
+total is not checked (R2, R3, R4: its value by the form's arithmetic is the record's ``derived``, see
+``tables/derived.py``); in R1 and R2 a blank cell the arithmetic fixes counts as that value (a blank
+总计 as its row's sum); other blank parts add nothing to a sum (the form's way of writing none), and an
+equation none of whose parts is printed is not checked (R1–R4). R5 compares the text with a row's printed
+总计, or with its parts' sum when the 总计 is blank. R6 skips a column blank in either year.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from .textutil import to_halfwidth
 __all__ = ["RULES", "Rule", "register", "check_report", "check_corpus", "iter_corpus", "cross_year_input", "narrative_counts"]
 
 APPLICANTS = [c for c in REQUEST_COLUMNS if c != "total"]
+_ABSENT = object()  # a cell the reading did not find (not a printed blank, which is None)
 PARTS = [c for c in APPEAL_COLUMNS if c != "total"]
 
 
@@ -100,16 +108,27 @@ def cross_year_input(rec: Mapping[str, Any], agency_id: str | None = None) -> di
     return view
 
 
+def _with_derived(req: dict) -> dict:
+    """Table 3 with each blank cell the form's arithmetic fixes (tables/derived.py) filled in, for the
+    sums of R1 and R2: a blank 总计 must not make an equation fail that its printed parts satisfy."""
+    from .tables.derived import derive
+
+    derived = derive({"requests": req}).get("requests", {})
+    return {row: {c: (v if v is not None else derived.get(row, {}).get(c)) for c, v in cols.items()}
+            for row, cols in req.items()}
+
+
 def _r1(req: dict) -> list[dict]:
     need = ("new", "carried_over", "total_processed", "carried_forward")
     if not all(k in req for k in need):
         return []
+    req = _with_derived(req)
     out = []
     for col in REQUEST_COLUMNS:
-        vals = [req[k].get(col) for k in need]
-        if None in vals:
-            continue
-        new, over, done, fwd = vals
+        vals = [req[k].get(col, _ABSENT) for k in need]
+        if _ABSENT in vals or all(v is None for v in vals):
+            continue  # a cell not read, or a column left blank
+        new, over, done, fwd = (v or 0 for v in vals)
         if new + over != done + fwd:
             out.append(_f("R1", f"requests.{col}", new + over, done + fwd,
                           f"Table 3, column {col}: new requests {new} + carried over {over} = {new + over}, "
@@ -124,16 +143,20 @@ def _r2(req: dict) -> list[dict]:
     present = [k for k in RESULT_ROWS if k in req]
     if not present:
         return []
+    filled = _with_derived(req)
     out = []
     for col in REQUEST_COLUMNS:
         found = req["total_processed"].get(col)
-        if found is None:
-            continue
-        expected = sum(req[k].get(col, 0) for k in present)
+        parts = [filled[k].get(col) for k in present]
+        if found is None or all(v is None for v in parts):
+            continue  # a blank total, or a column of blank result rows: nothing printed to compare
+        expected = sum(v or 0 for v in parts)
         if expected != found:
+            note = (" (blank 总计 cells counted as the sum of their row)"
+                    if any(req[k].get(col) is None and v is not None for k, v in zip(present, parts, strict=True)) else "")
             out.append(_f("R2", f"requests.{col}", expected, found,
                           f"Table 3, column {col}: the result rows (予以公开 … 其他处理) add up to "
-                          f"{expected}, but the printed total processed (（七）总计) is {found}."))
+                          f"{expected}{note}, but the printed total processed (（七）总计) is {found}."))
     return out
 
 
@@ -141,23 +164,24 @@ def _r3(req: dict) -> list[dict]:
     out = []
     for row in REQUEST_ROWS:
         cols = req.get(row)
-        if not cols or "total" not in cols or not all(c in cols for c in APPLICANTS):
-            continue
-        expected = sum(cols[c] for c in APPLICANTS)
+        if (not cols or cols.get("total") is None or not all(c in cols for c in APPLICANTS)
+                or all(cols[c] is None for c in APPLICANTS)):
+            continue  # a blank 总计 is missing, not a violation (its derived value: tables/derived.py)
+        expected = sum(cols[c] or 0 for c in APPLICANTS)
         if expected != cols["total"]:
             out.append(_f("R3", f"requests.{row}", expected, cols["total"],
                           f"Table 3, row {row}: the six applicant columns add up to {expected}, but the "
                           f"总计 column says {cols['total']}"
-                          + (" (the cell is empty or 0)." if not cols["total"] else ".")))
+                          + "."))
     return out
 
 
 def _r4(app: dict) -> list[dict]:
     out = []
     for group, cols in app.items():
-        if "total" not in cols or not all(c in cols for c in PARTS):
+        if cols.get("total") is None or not all(c in cols for c in PARTS) or all(cols[c] is None for c in PARTS):
             continue
-        expected = sum(cols[c] for c in PARTS)
+        expected = sum(cols[c] or 0 for c in PARTS)
         if expected != cols["total"]:
             out.append(_f("R4", f"appeals.{group}", expected, cols["total"],
                           f"Table 4, {group}: upheld + corrected + other + pending = {expected}, but the "
@@ -227,13 +251,13 @@ def _row_total(req: dict, row: str) -> int | None:
     cols = req.get(row)
     if not cols:
         return None
-    total = cols.get("total", 0)
-    return total or sum(cols.get(c, 0) for c in APPLICANTS)
+    total = cols.get("total")
+    return total or sum(cols.get(c) or 0 for c in APPLICANTS)
 
 
 def _group_total(cols: dict) -> int:
     """A table-4 group's count for comparison with prose: its 总计, or the sum of its parts when empty."""
-    return cols.get("total") or sum(cols.get(c, 0) for c in PARTS)
+    return cols.get("total") or sum(cols.get(c) or 0 for c in PARTS)
 
 
 def _table_value(tables: dict, what: str) -> int | None:
@@ -338,7 +362,7 @@ def _r6_pair(agency: str, prev: dict, cur: dict) -> list[dict]:
     y0, y1 = prev["meta"]["year"], cur["meta"]["year"]
     out = []
     for col in REQUEST_COLUMNS:
-        if col in fwd and col in over and fwd[col] != over[col]:
+        if fwd.get(col) is not None and over.get(col) is not None and fwd[col] != over[col]:
             f = _f("R6", f"requests.carried_over.{col}", fwd[col], over[col],
                    f"{cur['meta'].get('agency') or agency}: the {y0} report carries {fwd[col]} requests "
                    f"forward ({col}), but the {y1} report says {over[col]} were carried over from {y0}.")

@@ -15,8 +15,12 @@ from PDFs detaches labels) are placed by row order only: between two anchors, if
 rows equals the number of form rows missing there, they fill those rows in order; otherwise labels
 seen nearby decide, and a row that still cannot be placed is reported as a finding, never guessed.
 
-Cells: empty, "/", "—", "-" mean 0; full-width digits, thousands separators and stray spaces are
-handled. Counts are ``int``; money is ``float``.
+Cells: a printed blank is ``None`` (null in the record: missing, never 0); a printed mark of none ("/",
+"—", "-", "无") is 0; full-width digits, thousands separators and stray spaces are handled. Counts are
+``int``; money is ``float``. The values the form's arithmetic gives blank cells are kept apart
+(``derived.derive``, the record's ``derived``), never in the table. A blank is seen where the rendering
+keeps the cell (HTML, DOCX and PDF grids, Word text with a line per cell); a text line that dropped it
+simply has fewer numbers.
 
 Variants handled:
 - table 3 with a legal-person subtotal column (8 numbers a row): the subtotal is dropped;
@@ -32,7 +36,8 @@ Variants handled:
   采购总金额 → ``amount_10k_yuan`` (converted from 元 when the cell or header says 元).
 
 Modules: ``form`` (keys, label matching, numbers), ``grid`` (tables 3 and 4), ``proactive`` (table 2),
-``flat`` (tables whose cells run together in digit runs, split by the form's arithmetic).
+``flat`` (tables whose cells run together in digit runs, split by the form's arithmetic), ``derived``
+(values of blank cells by the form's sums).
 
 Findings (``TablesResult.findings``) use rule ``"table"`` and severity ``"warning"``: a table that is
 present but could not be read in full (a row without a place, a row with the wrong number of cells).
@@ -131,7 +136,7 @@ def tables_frame(records: Iterable[dict]) -> pd.DataFrame:
                     out.append((doc_id, meta.get("agency"), meta.get("year"), table, row, col, value))
     df = pd.DataFrame(out, columns=["doc_id", "agency", "year", "table", "row", "column", "value"])
     df["year"] = df["year"].astype("Int64")
-    whole = all(float(v).is_integer() for v in df["value"])
+    whole = all(v is None or float(v).is_integer() for v in df["value"])  # None: a printed blank
     df["value"] = df["value"].astype("Int64" if whole else "float64")
     return df
 

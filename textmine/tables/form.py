@@ -60,7 +60,8 @@ def _empty_cells() -> frozenset[str]:
 
 
 def parse_number(text: str | None) -> int | float | None:
-    """The number in a cell: ``int`` when whole, else ``float``; 0 when empty-like; ``None`` for text."""
+    """The number in a cell: ``int`` when whole, else ``float``; 0 when empty-like; ``None`` for text.
+    (Layout code uses this: a blank is a cell. The value a record keeps is :func:`cell_value`'s.)"""
     return _parse_number(text or "")
 
 
@@ -79,6 +80,14 @@ def _parse_number(text: str) -> int | float | None:
         return OUT_OF_RANGE
     value = float(s) if "." in s else int(s)
     return OUT_OF_RANGE if abs(value) > INT64_MAX else value
+
+
+def cell_value(text: str | None) -> int | float | None:
+    """The value of a table cell: ``None`` for a printed blank (nothing but spaces: missing, never 0),
+    else :func:`parse_number` (a printed mark of none, "/" "—" "无", is 0)."""
+    if text is None or text.strip() in ("", "空"):
+        return None
+    return parse_number(text)
 
 
 def _is_value(cell: str) -> bool:

@@ -21,8 +21,8 @@ from .form import (
     _labels,
     _match,
     _segments,
+    cell_value,
     norm_label,
-    parse_number,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +93,7 @@ def _grid_item(row: list[str], width: int, span: tuple[int, int] | None, pos: in
         cells = row[span[0]: span[1]]
     else:
         cells = _trim(row[last + 1:], width)
-    # All-empty cells are a row of zeros only under a known row label; otherwise a header row.
+    # All-empty cells are a row (of blanks: None, missing) only under a known row label; otherwise a header row.
     if len(cells) == width and all(_is_value(c) for c in cells) and (
             any(_has_digit(c) for c in cells) or _confident(_match("requests", norm_label(specific)))):
         return _Item(label, specific, cells, pos)
@@ -152,8 +152,9 @@ def _request_width(blocks: Sequence[Block]) -> tuple[int, int | None]:
     return (8, None) if counts[8] > counts[7] else (7, None)
 
 
-def _subtotal_position(rows: list[list[int]]) -> int:
+def _subtotal_position(rows: list[list[int | None]]) -> int:
     """Where the legal-person subtotal sits (after the five types, or right after 自然人), by arithmetic."""
+    rows = [[n or 0 for n in v] for v in rows]  # only to place the column: no value is kept from this
     after = sum(1 for v in rows if v[6] == sum(v[1:6]))
     before = sum(1 for v in rows if v[1] == sum(v[2:7]))
     return 1 if before > after else 6
@@ -222,14 +223,14 @@ def parse_requests(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
     if len(placed) < 3:
         return None, []
 
-    values: dict[str, list[int]] = {}
+    values: dict[str, list[int | None]] = {}
     for key, it in placed.items():
-        nums = [parse_number(c) for c in it.values]
+        nums = [cell_value(c) for c in it.values]  # a printed blank stays None: missing, not 0
         if any(isinstance(n, float) and not n.is_integer() for n in nums):
             findings.append(_finding(f"requests.{key}", f"table 3 row {key} holds a non-whole number: "
                                      f"{' '.join(it.values)}", found=" ".join(it.values)))
             continue
-        values[key] = [int(n) for n in nums]
+        values[key] = [None if n is None else int(n) for n in nums]
     if width == 8:
         pos = sub_at if sub_at is not None else _subtotal_position(list(values.values()))
         values = {k: v[:pos] + v[pos + 1:] for k, v in values.items()}
@@ -386,10 +387,10 @@ def parse_appeals(blocks: Sequence[Block], need_header: bool = False) -> tuple[d
                                    f"{N_APPEALS} was expected; table not read", expected=N_APPEALS,
                                    found=counts[0])]
         return None, []
-    nums = [parse_number(c) for c in cells]
+    nums = [cell_value(c) for c in cells]  # a printed blank stays None
     if any(isinstance(n, float) and not n.is_integer() for n in nums):
         return None, [_finding("appeals", f"table 4 holds non-whole numbers: {' '.join(cells)}")]
-    nums = [int(n) for n in nums]
+    nums = [None if n is None else int(n) for n in nums]
     k = len(APPEAL_COLUMNS)
     groups = {g: dict(zip(APPEAL_COLUMNS, nums[i * k:(i + 1) * k], strict=True))
               for i, g in enumerate(APPEAL_GROUPS)}

@@ -17,6 +17,7 @@ from .form import (
     _labels,
     _match,
     _segments,
+    cell_value,
     norm_label,
     parse_number,
 )
@@ -148,8 +149,11 @@ def parse_proactive(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
             findings.append(_finding(f"proactive.{r.key}", f"table 2 row {r.key}: cannot tell which number "
                                      f"is which ({' '.join(r.cells)})", found=" ".join(r.cells)))
             continue
-        values: dict[str, int | float] = {}
+        values: dict[str, int | float | None] = {}
         for f, c in pairs:
+            if f not in values and cell_value(c) is None and not c.strip():
+                values[f] = None  # a printed blank: missing, not 0
+                continue
             n = parse_number(c)
             if n is None or f in values:
                 continue

@@ -335,6 +335,19 @@ class Report:
                         out += [p for p in item.pieces if isinstance(p, Stmt)]
         return out
 
+    def printed_tables(self) -> dict:
+        """The tables as a reader must record them: a cell printed blank is None (missing, never 0)."""
+        out = {}
+        for name, rows in self.tables.items():
+            out[name] = {}
+            for row, cols in rows.items():
+                blank = self.style.get("blank_zero") or (
+                    name == "appeals" and self.style.get("blank_zero_appeals"))
+                out[name][row] = {c: (None if blank and v == 0 and not isinstance(v, float)
+                                      and not (name == "appeals" and c == "total") else v)
+                                  for c, v in cols.items()}
+        return out
+
     def truth(self) -> dict:
         return {
             "file": self.filename,
@@ -343,7 +356,7 @@ class Report:
                      "published": self.published, "region": self.region},
             "sections": [k for k, _, _ in self.sections],
             "headings": {k: h for k, h, _ in self.sections},
-            "tables": self.tables,
+            "tables": self.printed_tables(),
             "planted": self.planted,
             "statements": [{"role": s.role, "themes": s.themes, "start": s.text[:10]} for s in self.statements()],
         }
