@@ -1043,3 +1043,13 @@ def test_good_reports_come_out_identical_beside_every_new_hostile_kind(tmp_path)
     failed = {Path(os.fsdecode(f["path"])).name for f in b.failed_files}
     expected_failures = {CASES[k][0] for k in ISSUE19_KINDS if not isinstance(CASES[k][2], tuple)}
     assert expected_failures | {"pipe.txt", "zero.txt"} <= failed, sorted(failed)
+
+
+def test_report_text_is_never_terminal_markup(tmp_path):
+    """A title or statement holding rich markup or an escape sequence is printed as it is written."""
+    text = WUHU.read_text(encoding="utf-8").split("\n", 1)[1]
+    p = tmp_path / "markup.txt"
+    p.write_text("[red]芜湖市人民政府[/red]2024年政府信息公开工作年度报告\x1b[2J\n" + text, encoding="utf-8")
+    out = _cli("parse", str(p), "--no-themes")
+    assert out.returncode == 0, out.stderr
+    assert "[red]芜湖市人民政府[/red]" in out.stdout and "\x1b" not in out.stdout

@@ -61,17 +61,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
     con = _console()
     meta = rec["meta"]
     region = meta.get("region") or {}
-    con.print(f"[bold]{meta.get('title') or rec['source']}[/bold]")
-    con.print(f"agency: {meta.get('agency')}   year: {meta.get('year')}   published: {meta.get('published')}   "
+    con.print(f"[bold]{_plain(meta.get('title') or rec['source'])}[/bold]")  # report text: never markup
+    con.print(f"agency: {_plain(meta.get('agency'))}   year: {meta.get('year')}   published: {meta.get('published')}   "
               f"template: {meta.get('template')}   format: {rec['format']}")
     if region:
-        con.print("region: " + " / ".join(v for v in region.values() if v))
+        con.print("region: " + _plain(" / ".join(v for v in region.values() if v)))
     t = Table(title="sections", show_lines=False)
     for col in ("key", "title", "chars", "subsections"):
         t.add_column(col)
     for key, sec in rec["sections"].items():
         title = sec["title"] or "(heading lost; inferred)"
-        t.add_row(key, title, str(len(sec["text"])), str(len(sec.get("subsections", []))))
+        t.add_row(key, _plain(title), str(len(sec["text"])), str(len(sec.get("subsections", []))))
     con.print(t)
     figures = headline(rec)
     if figures:
@@ -87,7 +87,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         for col in ("id", "role", "themes", "text"):
             st.add_column(col, overflow="fold")
         for s in rec["statements"]:
-            st.add_row(s["id"], s["role"], ", ".join(s.get("themes") or []), s["text"])
+            st.add_row(s["id"], s["role"], ", ".join(s.get("themes") or []), _plain(s["text"]))
         con.print(st)
     return 0
 
