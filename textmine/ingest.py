@@ -24,7 +24,7 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise TextmineError("the dask engine needs dask.distributed: pip install 'textmine[cluster]'") from None
-    from .batch import parse_file
+    from .batch import THEME_BATCH, parse_files
 
     cluster = None
     try:
@@ -37,16 +37,18 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
     except OSError as exc:
         raise TextmineError(f"cannot reach the Dask scheduler ({exc})", scheduler) from None
     try:
-        paths = [p for p, _ in todo]
-        futures = client.map(parse_file, paths, [h for _, h in todo], pure=False)
+        # Chunks of files per task: one theme prediction for each chunk's statements (batch.parse_files).
+        chunks = [todo[i:i + THEME_BATCH] for i in range(0, len(todo), THEME_BATCH)]
+        futures = client.map(parse_files, chunks, pure=False)
         for fut in as_completed(futures):
             try:
-                res = fut.result()
+                results = fut.result()
             except Exception as exc:  # a worker was lost
-                i = futures.index(fut)
-                res = {"path": paths[i], "hash": todo[i][1], "error": f"worker failed ({exc.__class__.__name__})",
-                       "transient": True}
-            sink(res)
+                chunk = chunks[futures.index(fut)]
+                results = [{"path": p, "hash": h, "error": f"worker failed ({exc.__class__.__name__})",
+                            "transient": True} for p, h in chunk]
+            for res in results:
+                sink(res)
             fut.release()
     finally:
         client.close()
