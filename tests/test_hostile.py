@@ -719,3 +719,17 @@ def test_killed_batch_leaves_a_consistent_store_that_resumes_and_a_second_writer
     st = json.loads(p.stdout)
     assert st["documents"] == n and st["failed"] == []
     assert st["parsed_this_run"] == n - kept
+
+
+def test_object_and_stream_keywords_are_found_as_the_patterns_find_them():
+    """The PDF check finds 'N G obj' and 'stream' from their keywords (fast); same matches as the patterns."""
+    from textmine.loaders import pdf_streams as ps
+
+    samples = [b"xx 1 0" + b" " * 100 + b"obj\n", b"1" + b" " * 60 + b"0 obj", b"12 0 obj 3 4 obj endobj",
+               b"1 0 obj1 0 obj 2 0 obj", b"12345678901 0 obj", b"stream\r\nendstream\nstream\r x stream \n",
+               *pdf_bombs().values(), pages_pdf(2)]
+    for data in samples:
+        want = [(m.start(), m.end(), m.group(1), m.group(2)) for m in ps._OBJ.finditer(data)]
+        assert [(m.start(), m.end(), m.group(1), m.group(2)) for m in ps.object_headers(data)] == want
+        assert ([(m.start(), m.end()) for m in ps.stream_keywords(data)]
+                == [(m.start(), m.end()) for m in ps._STREAM.finditer(data)])
