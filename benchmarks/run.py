@@ -198,14 +198,13 @@ def _peer() -> object | None:
 
 def parse_stages(results: dict, files: list[Path], fmt: str) -> None:
     """Per-stage ms/report on ``files`` (one format), the floor and the peer in the same process."""
+    from textmine.batch import parse_files
     from textmine.meta import extract_meta
     from textmine.sections import segment
     from textmine.statements import extract_statements
     from textmine.tables import parse_tables
     from textmine.themes.stage import classify
     from textmine.validate import check_report
-
-    from textmine.batch import parse_files
 
     parse_files([(str(f), None) for f in files[:3]])  # first use: word tables, lazily built patterns
     n = len(files)
