@@ -175,10 +175,12 @@ def _corpus(args: argparse.Namespace):
 
 
 def _batch_exit(args: argparse.Namespace, corpus) -> int:
-    if corpus.failed_files and not args.json:
-        for f in corpus.failed_files:
+    """``corpus``: a Corpus, or the list of its failed files."""
+    failed = corpus if isinstance(corpus, list) else corpus.failed_files
+    if failed and not args.json:
+        for f in failed:
             print(shown(f"textmine: skipped {f['path']}: {f['reason']}"), file=sys.stderr)
-    return 1 if (args.strict and corpus.failed_files) else 0
+    return 1 if (args.strict and failed) else 0
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> object:
@@ -193,13 +195,14 @@ def _table(title: str, columns: list[str], rows: list[list]) -> object:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import corpus_stats
+    from .stats import stats_for_dir
 
-    corpus = _corpus(args)
-    st = corpus_stats(corpus)
+    st, failed = stats_for_dir(args.dir or _bundled_corpus(), store=False if args.no_store else (args.store or None),
+                               workers=args.workers, agency_map=args.agency_map,
+                               progress=None if not args.json else False)
     if args.json:
         _print_json(st)
-        return _batch_exit(args, corpus)
+        return _batch_exit(args, failed)
     con = _console()
     con.print(f"[bold]{st['documents']} reports, {st['agencies']} agencies[/bold]  "
               f"(parsed {st['parsed_this_run']} this run; store: {st['store'] or 'none'})")
@@ -223,7 +226,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if st["failed"]:
         con.print(_table("files that could not be read", ["path", "reason"],
                          [[f["path"], f["reason"]] for f in st["failed"]]))
-    return _batch_exit(args, corpus)
+    return _batch_exit(args, failed)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

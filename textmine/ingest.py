@@ -150,7 +150,8 @@ def _commit_tree(tree) -> None:
         raise TextmineError(f"cannot write the Parquet output ({exc.strerror})", str(tree.root)) from None
 
 
-def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict], redo: list[dict]):
+def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict], redo: list[dict],
+                    written: list[tuple[str, str]]):
     """Batches of the stored records of the files now in the folder (failures go to ``failed``). A
     damaged row is parsed again here, and the fresh result goes to ``redo`` (written back later)."""
     from .batch import CACHE_VERSION, parse_file
@@ -175,6 +176,7 @@ def _stored_records(st, hashes: dict[str, str], batch: int, failed: list[dict], 
             rec["source"] = path_of[h]
             rec["doc_id"] = h[:12]
             records.append(rec)
+            written.append((path_of[h], h))
         yield records
     cur.close()
 
@@ -189,14 +191,15 @@ def _write_frames(st, hashes: dict[str, str], mapping, tree, batch: int, failed:
 
     from .batch import CACHE_VERSION
     from .frames import COLUMNS, FINDING_COLUMNS, FrameRows, build_frames, frame, portable
-    from .store import DERIVED
+    from .store import DERIVED, frames_key
     from .validate import iter_corpus
 
     cross_year: list[dict] = []
     redo: list[dict] = []
+    written: list[tuple[str, str]] = []  # (path, hash) of the records in the tables
     n_docs = 0
-    with st.derived() as append:
-        for records in _stored_records(st, hashes, batch, failed, redo):
+    with st.derived(lambda: frames_key(CACHE_VERSION, written, mapping)) as append:
+        for records in _stored_records(st, hashes, batch, failed, redo, written):
             rows = FrameRows()
             for rec in records:
                 rows.add(rec, mapping)
