@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import TextmineError, shown
 
 ENGINES = ("local", "dask")
+INGEST_MEMORY_LIMIT = "512MB"
 FRAMES = ("documents", "sections", "statements", "statement_themes", "findings", "tables")
 
 
@@ -112,6 +113,9 @@ def _open_store(path: Path):
         warnings.warn(f"{exc}; running without a store (nothing is cached)", stacklevel=3)
     else:
         try:
+            # DuckDB's buffer pool is bounded (by default 80% of RAM, kept as the derived tables grow);
+            # past the limit it writes to disk.
+            st.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
             yield st, True
         finally:
             st.__exit__()
