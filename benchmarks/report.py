@@ -76,8 +76,8 @@ def _targets(st: dict) -> list[str]:
         return None if v is None else v <= limit
 
     rows = [
-        ("full parse ≤ 6× the peer", "peer not installed" if not peer.get("available") else "",
-         None),
+        ("full parse ≤ 6× the peer", "peer not installed" if not peer.get("available") else "", None),
+        ("without themes ≤ 4× the peer", "peer not installed" if not peer.get("available") else "", None),
         ("full parse, over the regex floor (same texts)", f"{full.get('over_floor')}×", None),
         ("ingest wall ≤ 1.5 × model", ", ".join(f"{r.get('size')}: {r.get('over_model')}×" for r in runs.values()),
          ok(max(over), 1.5) if over else None),
