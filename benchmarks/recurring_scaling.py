@@ -57,7 +57,7 @@ t0 = time.perf_counter()
 t = track(st, dd)
 secs = time.perf_counter() - t0
 print(json.dumps({"reports": n, "statements": len(st), "seconds": round(secs, 2),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "peak_rss_mb": round(int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024),
                   "recurring": len(t.recurring), "promises": len(t.promises), "repeated": len(t.repeated),
                   "copies": len(t.copies), "families": int(t.families["family_id"].nunique()) if len(t.families) else 0}))
 """

@@ -1,13 +1,19 @@
-"""Throughput and memory of every stage, measured on a corpus replicated from the bundled sample corpus.
+"""Time and memory of every stage, on a corpus of distinct texts made at run time (benchmarks/distinct.py)
+from the real reports in ../shared when present (else the bundled sample corpus).
 
-    python benchmarks/run.py --quick          # about a minute; CI-friendly
-    python benchmarks/run.py --reports 10000  # the full ingest target
-    python benchmarks/run.py --json           # machine-readable; always written to benchmarks/results.json
-    python benchmarks/run.py --recurring      # only `recurring` at 2,500 and 10,000 reports (recurring_scaling.py)
-    python benchmarks/run.py --startup        # only the start-up of `textmine parse` against `import pandas`
+    python benchmarks/run.py --quick             # small sizes, a few minutes
+    python benchmarks/run.py                     # stages, then ingest at 1,000 / 4,000 / 10,000 reports,
+                                                 # warm `stats` at the largest, `recurring` at the same sizes
+    python benchmarks/run.py --sizes 1000 4000   # other scaling sizes
+    python benchmarks/run.py --recurring         # only `recurring` at 2,500 and 10,000 reports (recurring_scaling.py)
+    python benchmarks/run.py --startup           # only the start-up of `textmine parse` against `import pandas`
 
-Ratios are against baselines run in the same process (a plain regex section/table splitter of the kind
-other parsers of these reports use; the rule tagger alone for themes), since the machines are noisy.
+Results go to benchmarks/results.json; docs/performance.md quotes them (tools: benchmarks/report.py writes
+its tables from that file). Every ratio is of two timings taken in the same run, in the same process where
+they can be: the floor is a plain regex splitter (headings 一、…六、 and table rows by number order, the kind
+of parser other tools of these reports are) over the raw loader's text (read and decode only). The peer
+parser govnianbao is timed in the same process when it can be imported (it is not on the package index
+this machine uses: `pip index versions govnianbao` finds no distribution).
 """
 
 from __future__ import annotations
@@ -29,42 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from textmine.loaders import FORMATS, load_document  # noqa: E402  (FORMATS: suffix -> format, from LOADERS)
+from textmine.loaders import load_document  # noqa: E402  (FORMATS: suffix -> format, from LOADERS)
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def replicate(src: Path, dest: Path, n: int, formats: set[str] | None = None) -> list[Path]:
-    """Copy the sample corpus round-robin until ``n`` files exist; each copy differs (so hashes differ)."""
-    files = sorted(p for p in src.iterdir() if p.suffix.lower() in FORMATS and
-                   (formats is None or FORMATS[p.suffix.lower()] in formats))
-    out = []
-    for i in range(n):
-        f = files[i % len(files)]
-        target = dest / f"{f.stem}-{i:05d}{f.suffix}"
-        data = f.read_bytes()
-        fmt = FORMATS[f.suffix.lower()]
-        if fmt in ("txt", "md"):
-            data = data + f"\n\n<!-- copy {i} -->\n".encode() if fmt == "md" else data + f"\n{i}\n".encode()
-        elif fmt == "html":
-            data = data + f"<!-- copy {i} -->".encode()
-        elif fmt == "pdf":  # bytes after %%EOF are ignored by readers
-            data = data + f"\n%copy {i}\n".encode()
-        else:  # docx: a zip comment makes each copy distinct
-            import io
-            import zipfile
-
-            buf = io.BytesIO()
-            with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-                for item in zin.infolist():
-                    zout.writestr(item, zin.read(item.filename))
-                zout.comment = f"copy {i}".encode()
-            data = buf.getvalue()
-        target.write_bytes(data)
-        out.append(target)
-    return out
 
 
 def timed(fn, items):
@@ -102,7 +77,7 @@ pages = int(doc.extra["ocr_pages"])
 print(json.dumps({"pages": pages, "dpi": ocr.OCR_DPI, "engine_load_cpu_s": round(load, 2),
                   "cpu_seconds": round(cpu, 2), "wall_seconds": round(wall, 2),
                   "pages_per_s_per_core": round(pages / cpu, 3), "mean_confidence": float(doc.extra["ocr_confidence"]),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                  "peak_rss_mb": round(int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024)}))
 """
 
 
@@ -173,10 +148,179 @@ def _startup_only(args: argparse.Namespace) -> None:
         print("  startup " + "  ".join(f"{k}={v}" for k, v in r.items()))
 
 
+def _sources(fmt: str) -> list[Path]:
+    """The files distinct copies are made from: the real reports when ../shared has them."""
+    shared = ROOT.parent / "shared"
+    corpus = ROOT / "corpus"
+    if fmt == "txt":
+        real = sorted((shared / "real-dev").glob("*.txt"))
+        return real or sorted(corpus.glob("*.txt"))
+    if fmt == "pdf_real":
+        return sorted((shared / "real").glob("*.pdf"))
+    real = sorted((shared / "real").glob(f"*.{fmt}")) if fmt in ("html", "md") else []
+    return sorted(corpus.glob(f"*.{fmt}")) + real
+
+
+def _per_report(secs: float, n: int) -> float:
+    return round(1000 * secs / max(n, 1), 2)
+
+
+def _stage(name: str, results: dict, n: int, secs: float, **more) -> None:
+    results["stages"][name] = {"reports": n, "seconds": round(secs, 3), "ms_per_report": _per_report(secs, n), **more}
+
+
+def _raw_text(path: Path) -> str:
+    """The raw loader: bytes to text, nothing else (HTML: lxml's text of the tree; docx: the text runs of
+    word/document.xml, a paragraph a line)."""
+    from textmine.loaders.text import decode
+
+    data = path.read_bytes()
+    if path.suffix.lower() == ".docx":
+        import io
+        import zipfile
+
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        return "\n".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in xml.split("</w:p>"))
+    if path.suffix.lower() in (".html", ".htm"):
+        from lxml import html as lhtml
+
+        return lhtml.document_fromstring(data).text_content()
+    return decode(data, str(path))
+
+
+def _peer() -> object | None:
+    try:
+        import govnianbao  # noqa: F401  (the peer parser, when installed)
+    except ImportError:
+        return None
+    return govnianbao
+
+
+def parse_stages(results: dict, files: list[Path], fmt: str) -> None:
+    """Per-stage ms/report on ``files`` (one format), the floor and the peer in the same process."""
+    from textmine.batch import parse_files
+    from textmine.meta import extract_meta
+    from textmine.sections import segment
+    from textmine.statements import extract_statements
+    from textmine.tables import parse_tables
+    from textmine.themes.stage import classify
+    from textmine.validate import check_report
+
+    parse_files([(str(f), None) for f in files[:3]])  # first use: word tables, lazily built patterns
+    n = len(files)
+    texts, secs_raw = timed(_raw_text, files)
+    _, secs_base = timed(baseline_sections_tables, texts)
+    docs, secs_load = timed(load_document, files)
+    segs, secs_seg = timed(segment, docs)
+    _, secs_meta = timed(lambda i: extract_meta(docs[i], segs[i]), range(n))
+
+    def tables(s):
+        parsed = parse_tables({k: v.blocks for k, v in s.sections.items()})
+        return check_report(parsed.tables, {k: v.text for k, v in s.sections.items()})
+
+    _, secs_tab = timed(tables, segs)
+    sts, secs_st = timed(lambda s: extract_statements(s.sections["problems"].paragraphs
+                                                      if "problems" in s.sections else [], year=None), segs)
+    per_report = [[x.text for x in st] for st in sts]
+    _, secs_th1 = timed(lambda xs: classify(xs) if xs else [], per_report)
+    _, secs_thb = timed(lambda xs: classify(xs), [[t for xs in per_report for t in xs]])
+    n_st = sum(map(len, per_report))
+    floor = secs_raw + secs_base
+    p = f"{fmt}_"
+    _stage(p + "floor_raw_loader", results, n, secs_raw)
+    _stage(p + "floor_regex_sections_tables", results, n, secs_base)
+    _stage(p + "load", results, n, secs_load)
+    _stage(p + "sections", results, n, secs_seg)
+    _stage(p + "meta", results, n, secs_meta)
+    _stage(p + "tables_validate", results, n, secs_tab)
+    _stage(p + "statements", results, n, secs_st, statements=n_st)
+    _stage(p + "themes_per_report", results, n, secs_th1, statements=n_st)
+    _stage(p + "themes_batched", results, n, secs_thb, statements=n_st)
+
+    _, secs_full = timed(lambda chunk: parse_files(chunk), [[(str(f), None) for f in files[i:i + 16]]
+                                                          for i in range(0, n, 16)])
+    from textmine.report import load_report
+
+    _, secs_nothemes = timed(lambda f: load_report(f, themes=False), files)
+    _stage(p + "end_to_end_full", results, n, secs_full, over_floor=round(secs_full / floor, 1),
+           note="batch.parse_files: parse, themes of 16 files in one call, JSON record")
+    _stage(p + "end_to_end_no_themes", results, n, secs_nothemes, over_floor=round(secs_nothemes / floor, 1))
+    peer = _peer()
+    results["stages"][p + "peer"] = ({"available": False, "reason": "govnianbao is not installable here (not on "
+                                      "the package index: pip index versions govnianbao finds no distribution)"}
+                                     if peer is None else {"available": True, "note": "not wired: API unknown"})
+
+
+_INGEST_CHILD = """
+import json, resource, sys, time
+from textmine.ingest import ingest
+t0 = time.perf_counter()
+r = ingest(sys.argv[1], store=sys.argv[2], workers=2, progress=False)
+wall = time.perf_counter() - t0
+print(json.dumps({"reports": r["reports"], "failed": len(r["failed"]), "seconds": round(wall, 2),
+                  "seconds_parse": r["seconds_parse"],
+                  "peak_rss_mb_parent": round(int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024),
+                  "peak_rss_mb_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}))
+"""
+
+_STATS_CHILD = """
+import contextlib, io, json, resource, sys, time
+from textmine.cli import main
+t0 = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    code = main(["stats", sys.argv[1], "--store", sys.argv[2], "--json"])
+wall = time.perf_counter() - t0
+st = json.loads(out.getvalue())
+print(json.dumps({"exit": code, "documents": st["documents"], "parsed_this_run": st["parsed_this_run"],
+                  "seconds": round(wall, 2),
+                  "peak_rss_mb": round(int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024)}))
+"""
+
+
+# Children report their own peak from VmHWM: ru_maxrss survives exec on Linux, so a child's would be at
+# least this benchmark process's size when it forked. Workers (spawned by the ingest child, which is small
+# then) report through RUSAGE_CHILDREN.
+
+
+def _child(code: str, *args: str) -> dict:
+    p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    if p.returncode:
+        return {"error": (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def scaling_stages(results: dict, tmp: Path, sizes: list[int], parse_ms: float) -> None:
+    """Ingest (2 workers) at each size into a fresh store, warm `stats` at the largest, `recurring` at
+    each size; the ingest model: in-process parse time / 2 workers + 5 s of start-up."""
+    from distinct import write_corpus
+
+    sources = _sources("txt") + _sources("html")
+    runs = []
+    for n in sizes:
+        folder = tmp / f"ingest-{n}"
+        write_corpus(sources, folder, n)
+        store = tmp / f"store-{n}.duckdb"
+        r = _child(_INGEST_CHILD, str(folder), str(store))
+        model = n * parse_ms / 1000 / 2 + 5
+        if "seconds" in r:
+            r["model_seconds"] = round(model, 1)
+            r["over_model"] = round(r["seconds"] / model, 2)
+        r["size"] = n
+        runs.append(r)
+        if n == sizes[-1]:
+            results["stages"]["warm_stats"] = {"reports": n, **_child(_STATS_CHILD, str(folder), str(store))}
+        shutil.rmtree(folder, ignore_errors=True)
+        store.unlink(missing_ok=True)
+    results["stages"]["ingest_scaling"] = {"parse_ms_per_report_in_process": parse_ms, "runs": runs}
+    from recurring_scaling import scaling
+
+    results["stages"]["recurring_scaling"] = scaling(tuple(sizes))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="small sizes, about a minute")
-    ap.add_argument("--reports", type=int, default=None, help="reports for the store ingest (default 10000, quick 400)")
+    ap.add_argument("--quick", action="store_true", help="small sizes (ingest 200 / 800)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=None, help="scaling sizes (default 1000 4000 10000)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--ocr", action="store_true", help="also OCR the scan fixture (needs textmine[ocr]; ~30 s)")
     ap.add_argument("--recurring", action="store_true",
@@ -184,133 +328,41 @@ def main() -> None:
     ap.add_argument("--startup", action="store_true",
                     help="only the parse start-up against `import pandas` (about 30 s); updates results.json")
     args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     if args.recurring:
-        from benchmarks.recurring_scaling import scaling
+        from recurring_scaling import scaling
 
         print(json.dumps(scaling(), indent=2))
         return
     if args.startup:
         _startup_only(args)
         return
-    n_text = 120 if args.quick else 600
-    n_pdf = 12 if args.quick else 60
-    n_ingest = args.reports or (400 if args.quick else 10000)
-
-    from textmine.meta import extract_meta
-    from textmine.sections import segment
-    from textmine.statements import extract_statements
-    from textmine.tables import parse_tables
-    from textmine.themes import RuleTagger, get_classifier
-    from textmine.validate import check_report
+    sizes = args.sizes or ([200, 800] if args.quick else [1000, 4000, 10000])
+    n_stage = 120 if args.quick else 400
+    from distinct import write_corpus
 
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
-                                 "cpus": os.cpu_count()}, "quick": args.quick, "stages": {}}
+                                 "cpus": os.cpu_count()}, "quick": args.quick,
+                     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                     "corpus": "distinct copies (benchmarks/distinct.py) of " + ", ".join(
+                         f"{len(_sources(f))} {f}" for f in ("txt", "html", "docx", "pdf_real")), "stages": {}}
     tmp = Path(tempfile.mkdtemp(prefix="textmine-bench-"))
     try:
-        corpus = ROOT / "corpus"
-        # Load per format.
-        by_fmt: dict[str, list[Path]] = {}
-        for fmt in ("txt", "html", "docx", "md", "pdf"):
-            d = tmp / fmt
-            d.mkdir()
-            n = n_pdf if fmt == "pdf" else max(10, n_text // 4)
-            srcs = corpus
-            if fmt == "md":  # the sample corpus has no Markdown: render the text reports as pipe-table-free md
-                srcs = tmp / "md-src"
-                srcs.mkdir()
-                for p in corpus.glob("*.txt"):
-                    (srcs / (p.stem + ".md")).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
-            by_fmt[fmt] = replicate(srcs, d, n, {fmt})
-        real = ROOT.parent / "shared" / "real"
-        if real.is_dir() and list(real.glob("*.pdf")):
-            # The real reports embed their fonts; the sample corpus's PDFs do not (see docs/performance.md).
-            d = tmp / "pdf_real"
-            d.mkdir()
-            by_fmt["pdf_real"] = replicate(real, d, n_pdf, {"pdf"})
-        docs = {}
-        for fmt, files in by_fmt.items():
-            mb = sum(p.stat().st_size for p in files) / 1e6
-            docs[fmt], secs = timed(load_document, files)
-            results["stages"][f"load_{fmt}"] = {"reports": len(files), "seconds": round(secs, 3),
-                                                "reports_per_s": round(len(files) / secs, 1),
-                                                "mb_per_s": round(mb / secs, 2)}
-        all_docs = [d for fmt in ("txt", "html", "docx", "md") for d in docs[fmt]]
-        segs, secs = timed(lambda d: (segment(d), d), all_docs)
-        metas, secs_m = timed(lambda sd: extract_meta(sd[1], sd[0]), segs)
-        results["stages"]["sections_meta"] = {"reports": len(all_docs), "seconds": round(secs + secs_m, 3),
-                                              "reports_per_s": round(len(all_docs) / (secs + secs_m), 1)}
+        from textmine.themes.stage import classify
 
-        def tables(sd):
-            s = sd[0]
-            parsed = parse_tables({k: v.blocks for k, v in s.sections.items()})
-            return check_report(parsed.tables, {k: v.text for k, v in s.sections.items()})
+        classify(["政府信息公开工作仍存在不足。"])  # the model and word tables load once per process
+        for fmt, n in (("txt", n_stage), ("html", n_stage // 4), ("docx", n_stage // 8)):
+            files = write_corpus(_sources(fmt), tmp / fmt, n)
+            parse_stages(results, files, fmt)
+        pdfs = _sources("pdf_real")
+        if pdfs:
+            files = write_corpus(pdfs, tmp / "pdf", 12 if args.quick else 30)
+            from textmine.report import load_report
 
-        _, secs_t = timed(tables, segs)
-        results["stages"]["tables_validate"] = {"reports": len(segs), "seconds": round(secs_t, 3),
-                                                "reports_per_s": round(len(segs) / secs_t, 1)}
-        # Same-run baseline on the same documents' text.
-        texts = [d.text for d in all_docs]
-        _, secs_b = timed(baseline_sections_tables, texts)
-        ours = secs + secs_m + secs_t
-        results["stages"]["baseline_regex_sections_tables"] = {
-            "reports": len(texts), "seconds": round(secs_b, 3), "reports_per_s": round(len(texts) / secs_b, 1),
-            "textmine_over_baseline_time": round(ours / secs_b, 1)}
-        # jieba/spaCy start-up is once per process, not per report: warm up on a real section first.
-        for sd in segs[:3]:
-            if "problems" in sd[0].sections:
-                extract_statements(sd[0].sections["problems"].paragraphs, year=2023)
-        sts, secs_s = timed(lambda sd: extract_statements(
-            sd[0].sections["problems"].paragraphs if "problems" in sd[0].sections else [], year=None), segs)
-        n_st = sum(len(x) for x in sts)
-        results["stages"]["statements"] = {"reports": len(segs), "statements": n_st, "seconds": round(secs_s, 3),
-                                           "reports_per_s": round(len(segs) / secs_s, 1),
-                                           "statements_per_s": round(n_st / secs_s, 1)}
-        # Themes: the classifier against the rule tagger, on the same statements (repeated to at least 20k).
-        st_texts = [s.text for x in sts for s in x] or ["政策解读形式单一。"]
-        st_texts = (st_texts * (20000 // len(st_texts) + 1))[:20000]
-        t0 = time.perf_counter()
-        clf = get_classifier()
-        load_s = time.perf_counter() - t0
-        clf.predict(st_texts[:100])
-        _, secs_c = timed(lambda xs: clf.predict(xs), [st_texts])
-        tagger = RuleTagger()
-        _, secs_r = timed(lambda xs: tagger.predict(xs), [st_texts])
-        results["stages"]["themes"] = {"statements": len(st_texts), "model_load_seconds": round(load_s, 2),
-                                       "classifier_statements_per_s": round(len(st_texts) / secs_c, 0),
-                                       "rules_statements_per_s": round(len(st_texts) / secs_r, 0),
-                                       "classifier_over_rules_time": round(secs_c / secs_r, 2)}
-        # End to end, one process, text reports and PDFs (themes included).
-        from textmine.report import load_report
-
-        for fmt in [f for f in ("txt", "pdf", "pdf_real") if f in by_fmt]:
-            files = by_fmt[fmt][: (40 if fmt == "txt" else n_pdf)]
-            _, secs_e = timed(load_report, files)
-            results["stages"][f"end_to_end_{fmt}"] = {"reports": len(files), "seconds": round(secs_e, 3),
-                                                      "reports_per_s_per_core": round(len(files) / secs_e, 1)}
-        # Store ingest with worker processes.
-        ingest = tmp / "ingest"
-        ingest.mkdir()
-        replicate(corpus, ingest, n_ingest, {"txt", "html", "docx"})
-        store = tmp / "store.duckdb"
-        t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-c",
-                            "import sys, resource; from textmine.ingest import ingest;"
-                            f"r = ingest({str(ingest)!r}, store={str(store)!r}, progress=False);"
-                            "print(r['reports'], len(r['failed']));"
-                            "r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-                            "k = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-                            "print(r, k)"], capture_output=True, text=True, cwd=ROOT)
-        secs_i = time.perf_counter() - t0
-        lines = p.stdout.split("\n")
-        if p.returncode != 0:
-            results["stages"]["ingest"] = {"error": p.stderr[-500:]}
-        else:
-            n_ok, n_fail = map(int, lines[0].split())
-            rss_self, rss_child = (int(x) / 1024 for x in lines[1].split())
-            results["stages"]["ingest"] = {"reports": n_ok, "failed": n_fail, "seconds": round(secs_i, 1),
-                                           "reports_per_s": round(n_ok / secs_i, 1),
-                                           "peak_rss_mb_parent": round(rss_self), "peak_rss_mb_worker": round(rss_child)}
-        # CLI start-up.
+            _, secs = timed(load_report, files)
+            _stage("pdf_real_end_to_end_full", results, len(files), secs)
+        parse_ms = results["stages"]["txt_end_to_end_full"]["ms_per_report"]
+        scaling_stages(results, tmp, sizes, parse_ms)
         exe = shutil.which("textmine")
         cmd = [exe] if exe else [sys.executable, "-m", "textmine"]
         times = []

@@ -63,3 +63,30 @@ def test_two_tasks_in_flight_lose_nothing_when_a_worker_hangs_or_dies() -> None:
     assert sorted(by_name) == sorted(names) and len(results) == len(names)
     assert "stuck" in by_name["hang"]["error"] and "died" in by_name["die"]["error"]
     assert all(by_name[n]["record"]["name"] == n for n in names if n not in ("hang", "die"))
+
+
+def _real_and_sample_files() -> list[Path]:
+    shared = PKG.parents[1] / "shared"
+    real = sorted((shared / "real-dev").glob("*.txt"))[:24] + sorted((shared / "real").glob("*.html"))
+    return sorted((PKG.parent / "corpus").glob("*.txt")) + sorted((PKG.parent / "corpus").glob("*.html")) + real
+
+
+def test_themes_predicted_for_many_files_at_once_equal_those_of_each_file_alone() -> None:
+    """parse_files tags the statements of all its files in one call; the records are parse_file's."""
+    files = [str(p) for p in _real_and_sample_files()]
+    assert len(files) >= 8
+    batched = batch.parse_files([(f, None) for f in files])
+    alone = [batch.parse_file(f) for f in files]
+    assert batched == alone
+    assert sum(len(r["record"]["statements"]) for r in batched if "record" in r) > 20
+
+
+def test_worker_pool_with_the_real_parse_gives_each_files_own_record() -> None:
+    """Workers hold parsed files for one theme prediction; every file is answered once, with its record."""
+    files = [str(p) for p in _real_and_sample_files()][:20]
+    results: list[dict] = []
+    batch.parse_many([(f, batch.file_hash(f)) for f in files], 2, False, results.append)
+    assert sorted(r["path"] for r in results) == sorted(files)
+    by_path = {r["path"]: r for r in results}
+    for f in files:
+        assert by_path[f] == batch.parse_file(f), f

@@ -1053,3 +1053,17 @@ def test_report_text_is_never_terminal_markup(tmp_path):
     out = _cli("parse", str(p), "--no-themes")
     assert out.returncode == 0, out.stderr
     assert "[red]芜湖市人民政府[/red]" in out.stdout and "\x1b" not in out.stdout
+
+
+def test_object_and_stream_keywords_are_found_as_the_patterns_find_them():
+    """The PDF check finds 'N G obj' and 'stream' from their keywords (fast); same matches as the patterns."""
+    from textmine.loaders import pdf_streams as ps
+
+    samples = [b"xx 1 0" + b" " * 100 + b"obj\n", b"1" + b" " * 60 + b"0 obj", b"12 0 obj 3 4 obj endobj",
+               b"1 0 obj1 0 obj 2 0 obj", b"12345678901 0 obj", b"stream\r\nendstream\nstream\r x stream \n",
+               *_pdf_bombs().values(), pages_pdf(2)]
+    for data in samples:
+        want = [(m.start(), m.end(), m.group(1), m.group(2)) for m in ps._OBJ.finditer(data)]
+        assert [(m.start(), m.end(), m.group(1), m.group(2)) for m in ps.object_headers(data)] == want
+        assert ([(m.start(), m.end()) for m in ps.stream_keywords(data)]
+                == [(m.start(), m.end()) for m in ps._STREAM.finditer(data)])

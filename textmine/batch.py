@@ -25,7 +25,7 @@ from .loaders import FORMATS
 from .loaders import limits as _limits
 
 __all__ = ["CACHE_VERSION", "cacheable", "code_fingerprint", "file_hash", "find_reports", "hash_files", "parse_code_files",
-           "parse_file", "parse_many"]
+           "parse_file", "parse_files", "parse_many", "tag_and_finish"]
 
 
 # The cache key: the code and data that change what a file parses into. The store keeps records under
@@ -180,30 +180,76 @@ def hash_files(files: Iterable[Path]) -> tuple[dict[str, str], list[dict]]:
     return hashes, failed
 
 
+THEME_BATCH = 16  # files whose statements get one theme prediction (a worker holds that many parsed)
+
+
 def parse_file(path: str, digest: str | None = None, timeout: float | None = None) -> dict:
     """Parse one file into ``{"path", "hash", "record"}`` or ``{"path", "hash", "error"}``; never raises
     for a bad file. Pure apart from reading the file: safe to map over processes or a cluster."""
+    res, report = _parse_report(path, digest, timeout, themes=True)
+    return res if report is None else _finish(res, report)
+
+
+def parse_files(items: list[tuple[str, str | None]], timeout: float | None = None) -> list[dict]:
+    """:func:`parse_file` of each (path, hash), with the themes of every file's statements predicted in
+    one call (the classifier has a fixed cost per call). The results are those of :func:`parse_file`."""
+    return tag_and_finish([_parse_report(p, h, timeout, themes=False) for p, h in items])
+
+
+def _parse_report(path: str, digest: str | None, timeout: float | None, themes: bool) -> tuple[dict, Any]:
+    """(result without its record, the Report) or (the error result, None)."""
     from .report import load_report
 
     try:
         digest = digest or file_hash(path)
     except OSError as exc:
-        return {"path": path, "hash": None, "error": f"cannot read file ({exc.strerror})"}
+        return {"path": path, "hash": None, "error": f"cannot read file ({exc.strerror})"}, None
     budget = _limits.FILE_TIMEOUT if timeout is None else timeout
     try:
         with _time_budget(budget):
-            rec = load_report(Path(path)).to_dict()
+            report = load_report(Path(path), themes=themes)
     except _Timeout:
-        return {"path": path, "hash": digest, "error": _timeout_reason(budget), "timed_out": True, "transient": True}
+        return {"path": path, "hash": digest, "error": _timeout_reason(budget), "timed_out": True,
+                "transient": True}, None
     except TextmineError as exc:
-        return {"path": path, "hash": digest, "error": exc.reason}
+        return {"path": path, "hash": digest, "error": exc.reason}, None
     except MemoryError:
-        return {"path": path, "hash": digest, "error": "out of memory while parsing", "transient": True}
+        return {"path": path, "hash": digest, "error": "out of memory while parsing", "transient": True}, None
     except Exception as exc:  # a parser bug must not sink the batch; report it with the file
-        return {"path": path, "hash": digest, "error": f"internal error ({exc.__class__.__name__}: {exc})"}
-    rec["doc_id"] = digest[:12]
-    rec["source"] = shown(rec.get("source") or path)  # UTF-8 text for stores and frames (a GBK name)
-    return {"path": path, "hash": digest, "record": rec}
+        return {"path": path, "hash": digest, "error": f"internal error ({exc.__class__.__name__}: {exc})"}, None
+    return {"path": path, "hash": digest}, report
+
+
+def _finish(res: dict, report: Any) -> dict:
+    """The result with the report's JSON record."""
+    try:
+        rec = report.to_dict()
+    except Exception as exc:  # a parser bug must not sink the batch; report it with the file
+        return {**res, "error": f"internal error ({exc.__class__.__name__}: {exc})"}
+    rec["doc_id"] = res["hash"][:12]
+    rec["source"] = shown(rec.get("source") or res["path"])  # UTF-8 text for stores and frames (a GBK name)
+    return {**res, "record": rec}
+
+
+def tag_and_finish(parsed: list[tuple[dict, Any]]) -> list[dict]:
+    """Results of reports parsed with themes off: one theme prediction for all their statements, then
+    each record. Should that prediction fail, each report is tagged alone (the error stays its file's)."""
+    from .themes import tag_statements
+
+    reports = [r for _, r in parsed if r is not None]
+    try:
+        tag_statements([st for r in reports for st in r.statements])
+    except Exception:
+        out = []
+        for res, report in parsed:
+            if report is not None:
+                try:
+                    tag_statements(report.statements)
+                except Exception as exc:
+                    res, report = {**res, "error": f"internal error ({exc.__class__.__name__}: {exc})"}, None
+            out.append(res if report is None else _finish(res, report))
+        return out
+    return [res if report is None else _finish(res, report) for res, report in parsed]
 
 
 def cacheable(res: dict) -> bool:
@@ -254,11 +300,13 @@ def parse_many(todo: list[tuple[str, str]], workers: int | None, progress: bool 
     bar = _progress(len(todo), progress, "parsing")
     try:
         if workers == 1:
-            for path, digest in todo:
-                res = parse(path, digest, budget)
-                res.pop("timed_out", None)
-                sink(res)
-                bar.update()
+            step = THEME_BATCH if parse is parse_file else 1
+            for i in range(0, len(todo), step):
+                chunk = todo[i:i + step]
+                for res in (parse_files(chunk, budget) if step > 1 else [parse(*chunk[0], budget)]):
+                    res.pop("timed_out", None)
+                    sink(res)
+                    bar.update()
             return
         n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         _WorkerPool(n, parse, budget, _limits.MAX_WORKER_MEMORY_MB).run(todo, sink, bar.update)
@@ -294,15 +342,46 @@ def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: flo
             importlib.import_module(mod)
         except Exception:
             pass
+    batched = parse is parse_file
+    if batched:
+        try:  # the model and the word tables load now, not in the first file's time
+            from .themes.stage import classify
+
+            classify(["政府信息公开工作仍存在不足。"])
+        except Exception:
+            pass
     conn.send(("ready", None))
+    _serve(conn, parse, budget, batched)
+
+
+def _serve(conn, parse: Callable[..., dict], budget: float, batched: bool) -> None:
+    """The worker's loop. Says "started" as it takes each file (the watchdog's clock is per file). With
+    the default parse, files are parsed with themes off and held; their themes are predicted in one call
+    when :data:`THEME_BATCH` are held, when no file waits in the pipe, or before a timed-out result."""
+    held: list[tuple[dict, Any]] = []
+
+    def flush() -> None:
+        for res in (tag_and_finish(held) if batched else [r for r, _ in held]):
+            conn.send(("done", res))
+        held.clear()
+
     while True:
+        if held and (len(held) >= THEME_BATCH or not conn.poll()):
+            flush()
         try:
             task = conn.recv()
         except (EOFError, OSError):
             return
         if task is None:
+            flush()
             return
-        conn.send(("done", parse(task[0], task[1], budget)))
+        conn.send(("started", None))
+        if batched:
+            held.append(_parse_report(task[0], task[1], budget, themes=False))
+        else:
+            held.append((parse(task[0], task[1], budget), None))
+        if held[-1][0].get("timed_out") or not batched:
+            flush()  # a timed-out worker is replaced: nothing may stay held in it
 
 
 def _rss_mb(pid: int) -> float:
@@ -318,21 +397,26 @@ def _rss_mb(pid: int) -> float:
 class _Worker:
     proc: Any
     conn: Any
-    # Sent and not yet answered, in order: the first is being parsed, the next waits in the pipe (so a
-    # worker never idles while the parent handles a result).
+    # Sent and not yet answered, in order: the first ``begun`` were taken by the worker (parsed and held
+    # for their themes, the last one being parsed), the rest wait in the pipe, one at a time (so a worker
+    # never idles while the parent handles a result).
     tasks: Any = field(default_factory=deque)
-    started: float = 0.0  # when the first of ``tasks`` began
+    begun: int = 0
+    started: float = 0.0  # when the file being parsed began
     ready: bool = False
 
     @property
     def task(self) -> tuple[str, str] | None:
-        return self.tasks[0] if self.tasks else None
+        """The file the worker is busy with (the last it took), else the next it will take."""
+        if not self.tasks:
+            return None
+        return self.tasks[max(0, self.begun - 1)]
 
 
 class _WorkerPool:
     """Worker processes with a watchdog over time and memory (see :func:`parse_many`)."""
 
-    IN_FLIGHT = 2  # tasks sent to a worker at a time
+    WAITING = 1  # files waiting in a worker's pipe behind the one it parses
 
     def __init__(self, n: int, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
         import multiprocessing as mp
@@ -381,7 +465,8 @@ class _WorkerPool:
 
     def _dispatch(self) -> None:
         for w in self.pool:
-            while w.ready and len(w.tasks) < self.IN_FLIGHT and self.pending:
+            while (w.ready and self.pending and len(w.tasks) - w.begun < self.WAITING + (w.begun == 0)
+                   and len(w.tasks) <= THEME_BATCH):
                 if not w.tasks:
                     w.started = time.monotonic()
                 w.tasks.append(self.pending.popleft())
@@ -405,13 +490,24 @@ class _WorkerPool:
 
     def _finish(self, w: _Worker, res: dict) -> None:
         w.tasks.popleft()
-        w.started = time.monotonic()  # the next one in its pipe starts now
+        w.begun = max(0, w.begun - 1)
+        if not w.begun:
+            w.started = time.monotonic()  # the next one in its pipe starts now
         self.sink(res)
         self.done()
 
+    def _fail(self, w: _Worker, error: str) -> None:
+        """Report the file the worker is busy with as failed (transient); the others it holds go back."""
+        task = w.task
+        w.tasks.remove(task)
+        w.begun = 0
+        self.sink({"path": task[0], "hash": task[1], "error": error, "transient": True})
+        self.done()
+
     def _replace(self, w: _Worker) -> None:
-        self.pending.extendleft(reversed(w.tasks))  # sent but not started: another worker takes them
+        self.pending.extendleft(reversed(w.tasks))  # held or not started: another worker parses them
         w.tasks.clear()
+        w.begun = 0
         self._stop(w)
         self.pool.remove(w)
         if self.pending:
@@ -427,6 +523,8 @@ class _WorkerPool:
                 msg = None
         if msg and msg[0] == "ready":
             w.ready, self.failed_starts = True, 0
+        elif msg and msg[0] == "started":
+            w.begun, w.started = w.begun + 1, now
         elif msg and msg[0] == "done":
             res = msg[1]
             timed_out = res.pop("timed_out", False)
@@ -436,13 +534,10 @@ class _WorkerPool:
         elif w.proc.sentinel in ready or w.conn in ready:  # the worker died
             self._died(w)
         elif w.task and self.hard and now - w.started > self.hard:
-            self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": _timeout_reason(self.budget)
-                             + "; the parser was stuck and its process was stopped", "transient": True})
+            self._fail(w, _timeout_reason(self.budget) + "; the parser was stuck and its process was stopped")
             self._replace(w)
         elif w.task and self.memory_mb > 0 and _rss_mb(w.proc.pid) > self.memory_mb:
-            self._finish(w, {"path": w.task[0], "hash": w.task[1],
-                             "error": f"used more than {self.memory_mb:g} MB of memory; stopped "
-                                      "(TEXTMINE_MAX_WORKER_MEMORY_MB)", "transient": True})
+            self._fail(w, f"used more than {self.memory_mb:g} MB of memory; stopped (TEXTMINE_MAX_WORKER_MEMORY_MB)")
             self._replace(w)
 
     def _died(self, w: _Worker) -> None:
@@ -451,8 +546,7 @@ class _WorkerPool:
         if w.task:
             how = (f"killed by signal {-code}; out of memory?" if code is not None and code < 0
                    else f"exit code {code}")
-            self._finish(w, {"path": w.task[0], "hash": w.task[1], "error": f"the parser process died ({how})",
-                             "transient": True})
+            self._fail(w, f"the parser process died ({how})")
         elif not w.ready:
             self.failed_starts += 1
         if self.failed_starts >= 3:

@@ -177,10 +177,12 @@ def _corpus(args: argparse.Namespace):
 
 
 def _batch_exit(args: argparse.Namespace, corpus) -> int:
-    if corpus.failed_files and not args.json:
-        for f in corpus.failed_files:
+    """``corpus``: a Corpus, or the list of its failed files."""
+    failed = corpus if isinstance(corpus, list) else corpus.failed_files
+    if failed and not args.json:
+        for f in failed:
             print(shown(f"textmine: skipped {f['path']}: {_why(f)}"), file=sys.stderr)
-    return 1 if (args.strict and corpus.failed_files) else 0
+    return 1 if (args.strict and failed) else 0
 
 
 def _plain(text: object) -> str:
@@ -212,17 +214,18 @@ def _table(title: str, columns: list[str], rows: list[list]) -> object:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import TOTAL_KEYS, corpus_stats, total_cell
+    from .stats import TOTAL_KEYS, stats_for_dir, total_cell
 
-    corpus = _corpus(args)
-    st = corpus_stats(corpus)
+    st, failed = stats_for_dir(args.dir or _bundled_corpus(), store=False if args.no_store else (args.store or None),
+                               workers=args.workers, agency_map=args.agency_map,
+                               progress=None if not args.json else False)
     if not args.dir:
         from .resources import SAMPLE_NOTE
 
         st["note"] = SAMPLE_NOTE
     if args.json:
         _print_json(st)
-        return _batch_exit(args, corpus)
+        return _batch_exit(args, failed)
     con = _console()
     if "note" in st:
         print(f"Note: {st['note']}.")  # plain print: one line at any terminal width
@@ -252,7 +255,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                          [[shown(d["file"]), shown(d["duplicate_of"]), d["by"]] for d in st["duplicates"]]))
     if st["failed"]:
         con.print(_table("files skipped", ["path", "reason"], [[f["path"], _why(f)] for f in st["failed"]]))
-    return _batch_exit(args, corpus)
+    return _batch_exit(args, failed)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -55,7 +55,7 @@ class Corpus:
     ) -> Corpus:
         """Parse every report under ``path``. ``store``: None → ``PATH/.textmine/corpus.duckdb``;
         False → no store (parse everything in memory); a path → that DuckDB file."""
-        from .store import default_store_path, open_or_uncached
+        from .store import default_store_path, frames_key, open_or_uncached
 
         unlisted: list[dict] = []
         files = find_reports(path, unlisted)
@@ -93,7 +93,11 @@ class Corpus:
 
             parse_many(todo, workers, progress, sink)
             corpus = cls._from_results(files, results, failed, str(path), str(store_path), len(todo), mapping)
-            st.save_frames(corpus.frames_for_store())
+            # The key names the records in the tables: the documents kept, without their duplicates (as
+            # ingest writes them), so a warm `stats` on a folder with duplicates takes the full path.
+            kept = {r["source"] for r in corpus.records}
+            written = [(p, r["hash"]) for p, r in results.items() if r.get("record") and r.get("hash") and p in kept]
+            st.save_frames(corpus.frames_for_store(), frames_key(CACHE_VERSION, written, mapping))
         return corpus
 
     @classmethod

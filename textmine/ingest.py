@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import TextmineError, shown
 
 ENGINES = ("local", "dask")
+INGEST_MEMORY_LIMIT = "512MB"
 FRAMES = ("documents", "sections", "statements", "statement_themes", "findings", "tables")
 
 
@@ -24,7 +25,7 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise TextmineError("the dask engine needs dask.distributed: pip install 'textmine[cluster]'") from None
-    from .batch import parse_file
+    from .batch import THEME_BATCH, parse_files
 
     cluster = None
     try:
@@ -37,16 +38,18 @@ def _parse_dask(todo: list[tuple[str, str]], scheduler: str | None, workers: int
     except OSError as exc:
         raise TextmineError(f"cannot reach the Dask scheduler ({exc})", scheduler) from None
     try:
-        paths = [p for p, _ in todo]
-        futures = client.map(parse_file, paths, [h for _, h in todo], pure=False)
+        # Chunks of files per task: one theme prediction for each chunk's statements (batch.parse_files).
+        chunks = [todo[i:i + THEME_BATCH] for i in range(0, len(todo), THEME_BATCH)]
+        futures = client.map(parse_files, chunks, pure=False)
         for fut in as_completed(futures):
             try:
-                res = fut.result()
+                results = fut.result()
             except Exception as exc:  # a worker was lost
-                i = futures.index(fut)
-                res = {"path": paths[i], "hash": todo[i][1], "error": f"worker failed ({exc.__class__.__name__})",
-                       "transient": True}
-            sink(res)
+                chunk = chunks[futures.index(fut)]
+                results = [{"path": p, "hash": h, "error": f"worker failed ({exc.__class__.__name__})",
+                            "transient": True} for p, h in chunk]
+            for res in results:
+                sink(res)
             fut.release()
     finally:
         client.close()
@@ -114,6 +117,9 @@ def _open_store(path: Path | None):
         st = None
     if st is not None:
         try:
+            # DuckDB's buffer pool is bounded (by default 80% of RAM, kept as the derived tables grow);
+            # past the limit it writes to disk.
+            st.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
             yield st, True
         finally:
             st.__exit__()
@@ -178,10 +184,11 @@ def _documents(st, hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[d
     return keep, dups
 
 
-def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list[dict], redo: list[dict]):
+def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list[dict], redo: list[dict],
+                    written: list[tuple[str, str]]):
     """Batches of the stored records of the documents now in the folder (``paths_of``: content hash ->
     paths; failures go to ``failed``, one per path). A damaged row is parsed again here, and the fresh result goes to
-    ``redo`` (written back later)."""
+    ``redo`` (written back later); ``written`` gets the (path, hash) of each record yielded."""
     from .batch import CACHE_VERSION, parse_file
     from .store import decode_record
 
@@ -203,6 +210,7 @@ def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list
             rec["source"] = paths_of[h][0]
             rec["doc_id"] = h[:12]
             records.append(rec)
+            written.append((paths_of[h][0], h))
         yield records
     cur.close()
 
@@ -217,14 +225,15 @@ def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, fai
 
     from .batch import CACHE_VERSION
     from .frames import COLUMNS, FINDING_COLUMNS, FrameRows, build_frames, frame, portable
-    from .store import DERIVED
+    from .store import DERIVED, frames_key
     from .validate import iter_corpus
 
     cross_year: list[dict] = []
     redo: list[dict] = []
+    written: list[tuple[str, str]] = []  # (path, hash) of the records in the tables
     n_docs = 0
-    with st.derived() as append:
-        for records in _stored_records(st, keep, batch, failed, redo):
+    with st.derived(lambda: frames_key(CACHE_VERSION, written, mapping)) as append:
+        for records in _stored_records(st, keep, batch, failed, redo, written):
             rows = FrameRows()
             for rec in records:
                 rows.add(rec, mapping)

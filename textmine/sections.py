@@ -122,6 +122,19 @@ class _Candidate:
     title: str
 
 
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _unanchored(patterns: list[str]) -> re.Pattern[str] | None:
+    """Every pattern with its ``^``/``$`` anchors dropped, in one alternation: it finds a match in any
+    text some prefix of which a pattern matches. None when a pattern has a construct for which dropping
+    the anchors would not widen it (a negated class, a lookaround, another anchor): no shortcut then."""
+    if any(c in p for p in patterns for c in ("[^", "(?=", "(?!", "(?<", "\\A", "\\Z", "\\b", "\\B", "\\^", "\\$")):
+        return None
+    return re.compile("|".join(f"(?:{p.replace('^', '').replace('$', '')})" for p in patterns))
+
+
 @lru_cache(maxsize=1)
 def _rules() -> dict:
     cfg = load_yaml("sections.yaml")
@@ -130,10 +143,17 @@ def _rules() -> dict:
         compiled[key] = {
             "strong": [re.compile(p) for p in spec["strong"]],
             "weak": [re.compile(p) for p in spec["weak"]],
+            # One alternation per list: the same yes/no as any() over the list, in one search.
+            "strong_any": _alternation(spec["strong"]),
+            "weak_any": _alternation(spec["weak"]),
             "numbers": set(spec["numbers"]),
             "canonical": spec["canonical"],
         }
+    every = [p for spec in cfg["sections"].values() for p in spec["strong"] + spec["weak"]]
     return {
+        # Every title pattern with its anchors dropped: a title no pattern matches anywhere inside
+        # ``rest`` cannot match as a prefix of it either (see _inline_title).
+        "unanchored": _unanchored(every),
         "order": cfg["order"],
         "orders": [cfg["order"], *cfg.get("alternative_orders", [])],
         "merge": dict(cfg.get("merge", {})),
@@ -162,9 +182,9 @@ def _score_heading(text: str) -> list[tuple[str, float, str]]:
         if num.style in ("paren_cn", "paren_ar") and (key in rules["merge"] or key in rules["back"]):
             continue  # （二）下一步打算 is a subsection of the problems part, never a part of its own
         base = 0.0
-        if any(p.search(title) for p in spec["strong"]):
+        if spec["strong_any"] is not None and spec["strong_any"].search(title):
             base = 10.0
-        elif any(p.search(title) for p in spec["weak"]):
+        elif spec["weak_any"] is not None and spec["weak_any"].search(title):
             base = 4.0
         if not base:
             continue
@@ -202,6 +222,11 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
     """The section-heading title that opens ``rest`` (text right after a glued ``一、``), with its score."""
     strong_hit: tuple[int, float] | None = None
     weak_hit: tuple[int, float] | None = None
+    stop = _TITLE_STOP.search(rest, 1, 36)  # the loop below ends at the first stop (its title[-1])
+    longest = stop.start() + 1 if stop else min(36, len(rest))
+    unanchored = _rules()["unanchored"]
+    if unanchored is not None and not unanchored.search(rest, 0, longest):
+        return None  # no title pattern occurs in any prefix, so no prefix reads as a heading
     for length in range(2, min(36, len(rest)) + 1):
         title = rest[:length]
         if _TITLE_STOP.search(title[-1]):
@@ -209,7 +234,8 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
         readings = _score_heading(marker + title)
         if readings:
             key, score, _ = max(readings, key=lambda r: r[1])
-            if any(p.search(title) for p in _rules()["sections"][key]["strong"]):
+            strong = _rules()["sections"][key]["strong_any"]
+            if strong is not None and strong.search(title):
                 strong_hit = (length, score)
                 break  # the shortest title that names its section outright
             if weak_hit is None and score >= 5:

@@ -189,11 +189,21 @@ class Store:
             raise TextmineError(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
 
     # --- derived tables ----------------------------------------------------------------------------
+    def derived_key(self) -> str | None:
+        """What the derived tables were built from (:func:`frames_key`), or None."""
+        try:
+            row = self.con.execute("SELECT value FROM textmine_meta WHERE key = 'derived'").fetchone()
+        except Exception:  # no meta table (a read-only store of an old layout)
+            return None
+        return row[0] if row and row[0] else None
+
     @contextmanager
-    def derived(self) -> Iterator[Callable[[str, object], None]]:
+    def derived(self, key: str | Callable[[], str] | None = None) -> Iterator[Callable[[str, object], None]]:
         """Replace the derived tables in one transaction. Yields ``append(name, pandas_frame)``: the first
         frame of a name creates its table, later ones are appended. Callers give every name of
-        :data:`DERIVED` (an empty frame for an empty table), so `stats` and `ingest` leave the same set."""
+        :data:`DERIVED` (an empty frame for an empty table), so `stats` and `ingest` leave the same set.
+        ``key`` (:func:`frames_key` of the records written, or a function giving it once they are) is kept
+        with them: a warm `stats` reads the tables only when the folder's records still give that key."""
         import duckdb
 
         con = self.con
@@ -223,6 +233,8 @@ class Store:
             for name in DERIVED:
                 con.execute(f'DROP TABLE IF EXISTS "{name}"')
             yield append
+            con.execute("INSERT OR REPLACE INTO textmine_meta VALUES ('derived', ?)",
+                        [(key() if callable(key) else key) or ""])
             if "tables" in created:
                 for t in TABLE_VIEWS:
                     con.execute(f'CREATE VIEW "table_{t}" AS SELECT doc_id, agency, agency_id, year, "row", '
@@ -235,11 +247,26 @@ class Store:
             _rollback(con)
             raise
 
-    def save_frames(self, frames) -> None:
+    def save_frames(self, frames, key: str | Callable[[], str] | None = None) -> None:
         """Replace the derived tables with the (name, pandas frame) pairs ``frames``, in one transaction."""
-        with self.derived() as append:
+        with self.derived(key) as append:
             for name, df in frames:
                 append(name, df)
+
+
+def frames_key(version: str, records: list[tuple[str, str]], agency_map: object) -> str:
+    """A digest of what the derived tables hold: the parse version, the code that builds frames from
+    records, the agency map and the (path, hash) of every record."""
+    import hashlib
+
+    h = hashlib.sha1(version.encode())
+    here = Path(__file__).resolve().parent
+    for name in ("frames.py", "agencies.py", "corpus.py", "ingest.py", "store.py", "duplicates.py"):
+        h.update((here / name).read_bytes())
+    h.update(json.dumps(agency_map, sort_keys=True, ensure_ascii=False, default=str).encode())
+    for path, digest in sorted(records):
+        h.update(f"{path}\0{digest}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
 def decode_record(text: str | None) -> dict | None | bool:

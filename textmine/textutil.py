@@ -7,6 +7,7 @@ import unicodedata
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {ord(c): " " for c in "\u00a0\u3000\u2002\u2003\u2009\u202f\t"}
+_ODD = re.compile("[" + "".join(map(chr, [*_INVISIBLE, *_SPACES])) + "]")  # translate() only lines with one
 _WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[(?:image|picture)[^\]]*\]", re.I)
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # One space between a CJK character and a digit/letter is a text-layer artefact ("2024 年").
@@ -42,7 +43,10 @@ def cn_digits(s: str) -> int:
 
 def clean_line(s: str) -> str:
     """Drop invisible characters and Word artefacts; fold odd spaces; strip."""
-    s = _WORD_ARTEFACT.sub("", s.translate(_INVISIBLE)).translate(_SPACES)
+    if _ODD.search(s):
+        s = s.translate(_INVISIBLE).translate(_SPACES)
+    if "[" in s:
+        s = _WORD_ARTEFACT.sub("", s)
     return s.strip()
 
 
@@ -64,18 +68,33 @@ def tighten(s: str) -> str:
 _HALFWIDTH = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
 
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+
+
 def to_halfwidth(s: str) -> str:
     """Full-width digits, Latin letters and ASCII punctuation to ASCII (NFKC on those characters only)."""
-    return s.translate(_HALFWIDTH)
+    # translate() looks every character up in the table; most lines have none of these characters.
+    return s.translate(_HALFWIDTH) if _FULLWIDTH.search(s) else s
 
 
 def is_page_number(s: str) -> bool:
     return bool(PAGE_NUMBER.match(s))
 
 
+class _ExtraWidth(dict):
+    """Character -> 1 for wide (East Asian W/F) characters, else 0; looked up once per character."""
+
+    def __missing__(self, c: str) -> int:
+        w = self[c] = 1 if unicodedata.east_asian_width(c) in "WF" else 0
+        return w
+
+
+_EXTRA_WIDTH = _ExtraWidth()
+
+
 def display_width(s: str) -> int:
     """Width in half-width columns: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    return len(s) if s.isascii() else len(s) + sum(map(_EXTRA_WIDTH.__getitem__, s))
 
 
 def cjk_ratio(s: str) -> float:
@@ -100,11 +119,12 @@ def wrap_width(lines: list[str]) -> int | None:
 
     One paragraph per line (Word exports) has no common line width; text layers of PDFs do.
     """
-    long = sorted(display_width(x) for x in lines if display_width(x) >= 20)
+    widths = [display_width(x) for x in lines]
+    long = sorted(w for w in widths if w >= 20)
     if len(long) < 3:
         return None
     full = long[int(len(long) * 0.9) - 1]
-    near = [x for x in lines if display_width(x) >= max(20, full - 4)]
+    near = [x for x, w in zip(lines, widths) if w >= max(20, full - 4)]
     if full > 130 or len(near) < max(5, 0.3 * len(long)):
         return None
     # A wrapped line breaks mid-sentence; lines of similar width that mostly end a sentence are

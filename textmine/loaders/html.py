@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..document import Block, Document, Paragraph, make_table
 from ..errors import TextmineError
@@ -31,6 +32,108 @@ _ERROR_PAGE = re.compile(
 )
 
 
+# The tree is lxml's (the libxml2 HTML parser), walked by the functions below. Its strings are made
+# those a BeautifulSoup tree over the same parser holds, which the loader was first written on: a
+# string of ASCII blanks only is one newline or space outside <pre>/<textarea>, and text under these
+# tags is not page text (get_text and the signal count skip it; the walk keeps <rt>/<rp> text).
+_ASCII_BLANKS = str.maketrans("", "", "\x20\n\t\x0c\r")
+_PRESERVE = frozenset({"pre", "textarea"})
+_CONTAINERS = frozenset({"rt", "rp", "style", "script", "template"})
+_REMOVED = "textmine-removed"  # stands where a dropped element was: its tail stays a string of its own
+_DOCUMENT = "textmine-document"  # the node above the top-level elements
+
+
+def _is_element(node) -> bool:
+    return isinstance(node.tag, str)
+
+
+def _normalise_blanks(root) -> None:
+    """Collapse strings of ASCII blanks only (see above), in one pass over the tree. Only strings that
+    change are set (lxml refuses to set a string with control characters, which a page can hold)."""
+    def fix(s: str | None, preserve: bool) -> str | None:
+        if s and not preserve and not s.translate(_ASCII_BLANKS):
+            return "\n" if "\n" in s else " "
+        return None
+
+    pre = root.tag in _PRESERVE
+    if _is_element(root) and (t := fix(root.text, pre)) is not None:
+        root.text = t
+    stack = [(root, pre)]
+    while stack:
+        el, pre = stack.pop()
+        for child in el:
+            if (t := fix(child.tail, pre)) is not None:
+                child.tail = t
+            if _is_element(child):
+                inner = pre or child.tag in _PRESERVE
+                if (t := fix(child.text, inner)) is not None:
+                    child.text = t
+                stack.append((child, inner))
+
+
+def _events(root, boring: bool | None = None):
+    """("open", el, boring), ("text", s, boring), ("close", el, boring) under ``root`` in document order
+    (its own tail excluded); ``boring``: the string is under one of _CONTAINERS."""
+    if boring is None:
+        boring = root.tag in _CONTAINERS or any(a.tag in _CONTAINERS for a in root.iterancestors())
+    yield "open", root, boring
+    if _is_element(root) and root.text:
+        yield "text", root.text, boring
+    stack = [(root, boring, iter(root))]
+    while stack:
+        el, b, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            yield "close", el, b
+            if stack and el.tail:
+                yield "text", el.tail, stack[-1][1]
+            continue
+        cb = b or child.tag in _CONTAINERS
+        yield "open", child, cb
+        if _is_element(child) and child.text:
+            yield "text", child.text, cb
+        stack.append((child, cb, iter(child) if _is_element(child) else iter(())))
+
+
+def _strings(el) -> list[str]:
+    """The page text strings under ``el``, stripped, empty ones left out (bs4's ``stripped_strings``)."""
+    return [t for kind, s, boring in _events(el) if kind == "text" and not boring and (t := s.strip())]
+
+
+def _get_text(el, sep: str) -> str:
+    return sep.join(_strings(el))
+
+
+def _string(el) -> str | None:
+    """The element's one child string (through a single child element), else None (bs4's ``.string``)."""
+    kids: list = [el.text] if el.text else []
+    for c in el:
+        kids += [c, c.tail] if c.tail else [c]
+    if len(kids) != 1:
+        return None
+    k = kids[0]
+    if isinstance(k, str):
+        return k
+    return _string(k) if _is_element(k) else k.text
+
+
+def _first(root, *tags: str):
+    return next(root.iter(*tags), None)
+
+
+def _remove(el) -> None:
+    """Drop ``el`` and what it holds; the text after it stays, a string of its own (the element is
+    emptied and renamed in place, so its tail is never set again)."""
+    if el.getparent() is None:
+        return
+    for child in list(el):
+        el.remove(child)
+    el.text = None
+    el.attrib.clear()
+    el.tag = _REMOVED
+
+
 def _span(cell, name: str, cap: int) -> int:
     try:
         return max(1, min(int(cell.get(name, 1) or 1), cap))
@@ -45,12 +148,12 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
     expanded size is counted before anything is filled.
     """
     grid: dict[tuple[int, int], str] = {}
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    rows = [tr for tr in table.iter("tr") if tr is not table and _first_table_above(tr) is table]
     budget = limits.MAX_TABLE_CELLS
     n_rows = n_cols = 0
     for r, tr in enumerate(rows):
         c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in (x for x in tr if x.tag in ("td", "th")):
             while (r, c) in grid:
                 c += 1
             rs = _span(cell, "rowspan", 500)
@@ -61,7 +164,7 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
                                     "refused (raise TEXTMINE_MAX_TABLE_CELLS to allow it)", source)
             if doc_budget is not None:
                 doc_budget.take(rs * cs)
-            text = clean_line(" ".join(cell.stripped_strings))
+            text = clean_line(" ".join(_strings(cell)))
             for dr in range(rs):
                 for dc in range(cs):
                     grid.setdefault((r + dr, c + dc), text)
@@ -73,46 +176,48 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
     return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
 
 
-def _signal_counts(root) -> dict[int, int]:
-    """Signal words under every element of ``root`` (by ``id``), in one pass over the tree.
+def _first_table_above(el):
+    return next(el.iterancestors("table"), None)
 
-    Equal to counting in each element's ``get_text(" ", strip=True)``: the strings are the same,
-    and no signal word holds a space, so none spans two strings. Counting element by element
-    instead costs size times depth, which a deeply nested page turns into hours.
+
+def _signal_counts(root) -> dict:
+    """Signal words under every element of ``root`` (by element), in one pass over the tree.
+
+    Equal to counting in each element's text joined with spaces: no signal word holds a space, so
+    none spans two strings. Counting element by element instead costs size times depth, which a
+    deeply nested page turns into hours.
     """
-    from bs4 import NavigableString, Tag
-
-    types = root.interesting_string_types or (NavigableString,)
-    wanted = (lambda t: t is types) if isinstance(types, type) else (lambda t: t in types)
-    counts: dict[int, int] = {}
+    counts: dict = {}
+    entered: list[int] = []
     total = 0
-    stack = [(root, 0, iter(root.children))]
-    while stack:
-        el, entered, children = stack[-1]
-        node = next(children, None)
-        if node is None:
-            stack.pop()
-            counts[id(el)] = total - entered
-        elif isinstance(node, Tag):
-            stack.append((node, total, iter(node.children)))
-        elif isinstance(node, NavigableString) and wanted(type(node)):
-            total += len(_SIGNAL.findall(node))
+    for kind, x, boring in _events(root):
+        if kind == "open":
+            entered.append(total)
+        elif kind == "close":
+            counts[x] = total - entered.pop()
+        elif not boring:
+            total += len(_SIGNAL.findall(x))
     return counts
 
 
-def _body(soup):
+def _children(el) -> list:
+    return [c for c in el if _is_element(c) and c.tag != _REMOVED]
+
+
+def _body(root):
     """The smallest element that still holds nearly all of the report's signal."""
-    body = soup.body or soup
+    body = _first(root, "body")
+    body = root if body is None else body
     counts = _signal_counts(body)
     best = body
-    best_signal = counts[id(body)]
+    best_signal = counts[body]
     if best_signal == 0:
         return body
     while True:
-        children = [c for c in best.find_all(True, recursive=False) if c.name not in ("script", "style")]
+        children = [c for c in _children(best) if c.tag not in ("script", "style")]
         nxt = None
         for child in children:
-            sig = counts.get(id(child), 0)
+            sig = counts.get(child, 0)
             if sig >= 0.8 * best_signal and sig >= 3:
                 nxt = child
                 break
@@ -124,45 +229,50 @@ def _body(soup):
 def _walk(el, blocks: list[Block], buf: list[str], source: str | None = None) -> None:
     """Blocks in document order. Iterative (an explicit stack): nesting depth must not hit Python's
     recursion limit. A block element flushes the running paragraph on entry and on exit."""
-    from bs4 import NavigableString, Tag
-
     budget = limits.CellBudget(source)  # many tables each under the per-table limit
-
-    stack = [(iter(el.children), False)]
+    if el.text:
+        buf.append(el.text)
+    stack = [(el, iter(_kids(el)), False)]
     while stack:
-        children, flush_after = stack[-1]
+        parent, children, flush_after = stack[-1]
         node = next(children, None)
         if node is None:
             stack.pop()
             if flush_after:
                 _flush(blocks, buf)
+            if stack and parent.tail:
+                buf.append(parent.tail)
             continue
-        if isinstance(node, NavigableString):
-            if type(node).__name__ in ("Comment", "Doctype", "ProcessingInstruction", "CData"):
-                continue
-            buf.append(str(node))
+        if not _is_element(node) or node.tag == "br" or node.tag == _REMOVED:
+            if _is_element(node) and node.tag == "br":
+                _flush(blocks, buf)
+            if node.tail:
+                buf.append(node.tail)
             continue
-        if not isinstance(node, Tag):
-            continue
-        if node.name == "br":
+        if node.tag == "table" and node.find(".//table") is None:
             _flush(blocks, buf)
+            rows = [r for r in _grid(node, source, budget) if any(r)]
+            if len(rows) == 1 and sum(1 for c in rows[0] if c) == 1:
+                blocks.append(Paragraph(tighten(next(c for c in rows[0] if c))))
+            elif rows:
+                blocks.append(make_table(rows))
+            if node.tail:
+                buf.append(node.tail)
             continue
-        if node.name == "table":
+        if node.tag == "table":  # a layout table: its cells are containers
             _flush(blocks, buf)
-            if node.find("table"):  # a layout table: its cells are containers
-                stack.append((iter(node.children), False))
-            else:
-                rows = [r for r in _grid(node, source, budget) if any(r)]
-                if len(rows) == 1 and sum(1 for c in rows[0] if c) == 1:
-                    blocks.append(Paragraph(tighten(next(c for c in rows[0] if c))))
-                elif rows:
-                    blocks.append(make_table(rows))
-            continue
-        if node.name in _BLOCK_TAGS:
-            _flush(blocks, buf)
-            stack.append((iter(node.children), True))
+            flush = False
         else:
-            stack.append((iter(node.children), False))
+            flush = node.tag in _BLOCK_TAGS
+            if flush:
+                _flush(blocks, buf)
+        if node.text:
+            buf.append(node.text)
+        stack.append((node, iter(_kids(node)), flush))
+
+
+def _kids(el) -> list:
+    return list(el)
 
 
 def _flush(blocks: list[Block], buf: list[str]) -> None:
@@ -176,15 +286,17 @@ def _flush(blocks: list[Block], buf: list[str]) -> None:
             blocks.append(Paragraph(tighten(re.sub(r"\s{2,}", " ", line))))
 
 
-def _page_meta(soup) -> dict[str, str]:
+def _page_meta(root) -> dict[str, str]:
     extra: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        extra["html_title"] = clean_line(soup.title.string)
-    for m in soup.find_all("meta"):
+    title = _first(root, "title")
+    title_text = _string(title) if title is not None else None
+    if title_text:
+        extra["html_title"] = clean_line(title_text)
+    for m in root.iter("meta"):
         name = (m.get("name") or "").lower()
         if name in ("articletitle", "pubdate", "contentsource", "publishdate", "firstpublishedtime"):
             extra[name] = clean_line(m.get("content") or "")
-    text = soup.get_text("\n", strip=True)
+    text = _get_text(root, "\n")
     for label in _META_LABELS:
         # Runs of blanks are matched possessively: with plain \s* a label followed by a long run of
         # whitespace backtracks quadratically.
@@ -229,7 +341,7 @@ class _ShapeProbe:
 
 def _check_shape(html: str, source: str | None) -> None:
     """Refuse pages nested too deep or with too many elements, measured with the same libxml2 parser
-    that builds the soup, before the soup (about 1 KB and 30 µs per element) is built."""
+    that builds the tree, before the tree is built."""
     if limits.MAX_HTML_DEPTH <= 0 and limits.MAX_HTML_ELEMENTS <= 0:
         return
     from lxml import etree
@@ -240,54 +352,81 @@ def _check_shape(html: str, source: str | None) -> None:
         parser.close()
     except _TooBig as exc:
         raise TextmineError(str(exc), source) from None
-    except Exception:  # the soup parser reports what it cannot read
+    except Exception:  # the tree parser reports what it cannot read
         return
 
 
-def _error_page(soup, signal: int) -> str | None:
+def _error_page(root, signal: int) -> str | None:
     """The heading of an HTTP error or block page, when the page has no report in it."""
     if signal >= 3:
         return None
-    heads = [soup.title.get_text(" ", strip=True) if soup.title else ""]
-    heads += [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2"], limit=3)]
-    body = soup.body or soup
-    heads.append(" ".join(body.get_text(" ", strip=True).split())[:200])
+    title = _first(root, "title")
+    heads = [_get_text(title, " ") if title is not None else ""]
+    heads += [_get_text(h, " ") for h in islice(root.iter("h1", "h2"), 3)]
+    body = _first(root, "body")
+    heads.append(" ".join(_get_text(root if body is None else body, " ").split())[:200])
     for head in heads:
         if head and _ERROR_PAGE.search(head):
             return clean_line(head)[:60]
     return None
 
 
-def parse_html(html: str, source: str | None = None) -> Document:
-    from bs4 import BeautifulSoup
+def _parse_tree(html: str, source: str | None):
+    """The lxml tree of the page under one document node (None for a page with no element at all)."""
+    from lxml import etree
 
-    limits.check_html_size(source, len(html))
-    _check_shape(html, source)
+    parser = etree.HTMLParser()
     try:
-        soup = BeautifulSoup(html, "lxml")
+        parser.feed(html[1:] if html.startswith("\ufeff") else html)
+        root = parser.close()
+    except etree.XMLSyntaxError:  # nothing to build a tree of
+        return None
     except Exception as exc:  # lxml rejects some byte soup outright
         raise TextmineError(f"cannot parse HTML ({exc.__class__.__name__})", source) from None
-    extra = _page_meta(soup)
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    counts = _signal_counts(soup)
-    total = counts[id(soup)]
-    error = _error_page(soup, total)
-    if error:
-        raise TextmineError(f"an error page, not a report ({error!r}); download it again", source)
-    for tag in soup.find_all(True):
-        if tag.attrs is None or tag.__dict__.get("_decomposed"):  # no bs4 __getattr__ (a find)
-            continue
-        ident = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    if root is None:
+        return None
+    # A second <html> (pages pasted together) is a second top-level element: all go under one node.
+    doc = etree.Element(_DOCUMENT)
+    for el in [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]:
+        doc.append(el)
+    return doc
+
+
+def _drop_chrome(root, counts: dict, total: int) -> None:
+    """Remove site chrome by its id or class, top down (what is inside a removed element goes with it)."""
+    stack = list(reversed(_children(root)))
+    while stack:
+        el = stack.pop()
+        ident = " ".join([el.get("id") or "", *(el.get("class") or "").split()])
         # Chrome by its name, unless it holds most of the report (some sites call the body "content-head").
-        # Counts from before the loop stay right: a tag's subtree is untouched until the tag is visited.
-        if ident.strip() and _CHROME.search(ident) and counts.get(id(tag), 0) < 0.5 * total:
-            tag.decompose()
-    body = _body(soup)
+        # Counts from before the loop stay right: an element's subtree is untouched until it is visited.
+        if ident.strip() and _CHROME.search(ident) and counts.get(el, 0) < 0.5 * total:
+            _remove(el)
+            continue
+        stack.extend(reversed(_children(el)))
+
+
+def parse_html(html: str, source: str | None = None) -> Document:
+    limits.check_html_size(source, len(html))
+    _check_shape(html, source)
+    root = _parse_tree(html, source)
     blocks: list[Block] = []
-    buf: list[str] = []
-    _walk(body, blocks, buf, source)
-    _flush(blocks, buf)
+    extra: dict[str, str] = {}
+    if root is not None:
+        _normalise_blanks(root)
+        extra = _page_meta(root)
+        for el in list(root.iter(*_DROP_TAGS)):
+            if el is not root:
+                _remove(el)
+        counts = _signal_counts(root)
+        total = counts[root]
+        error = _error_page(root, total)
+        if error:
+            raise TextmineError(f"an error page, not a report ({error!r}); download it again", source)
+        _drop_chrome(root, counts, total)
+        buf: list[str] = []
+        _walk(_body(root), blocks, buf, source)
+        _flush(blocks, buf)
     doc = Document(blocks, source=source, format="html", extra=extra)
     limits.check_document(doc)
     return doc

@@ -28,6 +28,52 @@ _FILTERS = {"FlateDecode": "flate", "Fl": "flate", "LZWDecode": "lzw", "LZW": "l
             "ASCII85Decode": "a85", "A85": "a85"}
 _OBJ = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+obj\b")
 _STREAM = re.compile(rb"(?<!end)stream[ \t]*(?:\r\n|\n|\r)")
+# The same matches found from their keyword: a pattern that opens with \d or a lookbehind is tried at
+# every byte of the compressed data (several ms a file); a literal is searched for.
+_OBJ_WORD = re.compile(rb"obj\b")
+_OBJ_HEAD = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+\Z")
+_STREAM_WORD = re.compile(rb"stream[ \t]*(?:\r\n|\n|\r)")
+
+
+class _Found:
+    """A match found by keyword: start, end and the two object numbers, as the regex match gives."""
+
+    __slots__ = ("_start", "_end", "_groups")
+
+    def __init__(self, start: int, end: int, groups: tuple[bytes, ...] = ()) -> None:
+        self._start, self._end, self._groups = start, end, groups
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, i: int) -> bytes:
+        return self._groups[i - 1]
+
+
+def object_headers(data: bytes) -> list[_Found]:
+    """The matches of ``_OBJ.finditer(data)``: "N G obj" headers, each found from its ``obj``."""
+    out: list[_Found] = []
+    last_end = 0
+    for m in _OBJ_WORD.finditer(data):
+        lo = max(last_end, m.start() - 40)  # 10 + 5 digits and the blanks between
+        head = _OBJ_HEAD.search(data, lo, m.start())
+        if (head is None or head.start() == lo) and lo > last_end and data[m.start() - 1:m.start()].isspace():
+            lo = max(last_end, m.start() - (1 << 20))  # a longer run of blanks (rare): look further back
+            head = _OBJ_HEAD.search(data, lo, m.start())
+        if head is not None:
+            out.append(_Found(head.start(), m.end(), (head.group(1), head.group(2))))
+            last_end = m.end()
+    return out
+
+
+def stream_keywords(data: bytes) -> list[_Found]:
+    """The matches of ``_STREAM.finditer(data)``: ``stream`` and its end of line, not ``endstream``."""
+    return [_Found(m.start(), m.end()) for m in _STREAM_WORD.finditer(data) if data[max(0, m.start() - 3):m.start()] != b"end"]
+
+
 _TOKEN = re.compile(rb"""\s*(?:%[^\r\n]*\s*)*(?:
     (?P<dict><<)|(?P<enddict>>>)|(?P<arr>\[)|(?P<endarr>\])|
     (?P<name>/[^\s/\[\]<>(){}%]*)|
@@ -109,7 +155,7 @@ class _Objects:
 
     def __init__(self, data: bytes, decode: Callable[[bytes, int, dict], bytes | None]) -> None:
         self.data, self.decode = data, decode
-        headers = list(_OBJ.finditer(data))
+        headers = object_headers(data)
         self.starts = [m.start() for m in headers]  # in file order, for the header before a stream
         self.ends = [m.end() for m in headers]
         self.offsets = {int(m.group(1)): m.end() for m in headers}  # the last one wins, as in an update
@@ -128,7 +174,7 @@ class _Objects:
     def _packed(self) -> dict[int, object]:
         if self.packed is None:
             self.packed = {}
-            for m in _STREAM.finditer(self.data):
+            for m in stream_keywords(self.data):
                 head = stream_dict(self.data, m.start(), self)
                 if head and head.get("Type") == "ObjStm":
                     body = self.decode(self.data, m.end(), head)
@@ -313,7 +359,7 @@ def inflated_size(data: bytes, budget: int) -> int:
             return None  # counted (and refused) where the stream itself is measured
 
     objects = _Objects(data, decode_for_objstm)
-    for m in _STREAM.finditer(data):
+    for m in stream_keywords(data):
         head = stream_dict(data, m.start(), objects)
         if head is None:
             continue
