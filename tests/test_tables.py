@@ -611,3 +611,24 @@ def test_labels_with_ocr_damage(layout: str) -> None:
     blocks = [make_table(REQ_HEADER + rows)] if layout == "grid" else [Paragraph(" ".join(r)) for r in rows]
     table, findings = parse_requests(blocks)
     assert table == requests_table(vals) and findings == []
+
+
+def test_label_lcs_equals_the_dynamic_programme():
+    """The bit-parallel common-subsequence length behind label matching, against the textbook table."""
+    import random
+
+    from textmine.tables.form import _lcs
+
+    def reference(a: str, b: str) -> int:
+        d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+        for i, x in enumerate(a):
+            for j, y in enumerate(b):
+                d[i + 1][j + 1] = d[i][j] + 1 if x == y else max(d[i][j + 1], d[i + 1][j])
+        return d[-1][-1]
+
+    rng = random.Random(7)
+    alphabet = "本年新收政府信息公开申请数量结转办理结果予以部分x1"
+    for _ in range(2000):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50)))
+        b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _lcs(a, b) == reference(a, b), (a, b)

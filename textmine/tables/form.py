@@ -150,19 +150,28 @@ def norm_label(text: str) -> str:
     return _NON_WORD.sub("", _MARKERS.sub("", to_halfwidth(text)))
 
 
+@lru_cache(maxsize=4096)
+def _char_masks(b: str) -> tuple[dict[str, int], int, re.Pattern]:
+    """Per character of ``b``, the bit set of its positions, and a pattern of the characters ``b`` lacks
+    (the form's label variants are few and fixed: computed once each)."""
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    return masks, (1 << len(b)) - 1, re.compile("[^" + "".join(re.escape(ch) for ch in masks) + "]+")
+
+
 def _lcs(a: str, b: str) -> int:
     """Length of the longest common subsequence (bit-parallel, Hyyrö 2004)."""
     if not a or not b:
         return 0
-    masks: dict[str, int] = {}
-    for i, ch in enumerate(b):
-        masks[ch] = masks.get(ch, 0) | (1 << i)
-    full = (1 << len(b)) - 1
+    masks, full, other = _char_masks(b)
     v = full
-    for ch in a:
-        u = v & masks.get(ch, 0)
+    # Characters b lacks leave v as it is: dropped first (in C), which matters for the long lines of
+    # crawled text that are tried as labels.
+    for ch in other.sub("", a):
+        u = masks[ch] & v
         v = ((v + u) | (v - u)) & full
-    return len(b) - bin(v).count("1")
+    return len(b) - v.bit_count()
 
 
 def _score(label: str, variant: str) -> float:
