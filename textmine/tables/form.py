@@ -166,11 +166,13 @@ def _lcs(a: str, b: str) -> int:
         return 0
     masks, full, other = _char_masks(b)
     v = full
-    # Characters b lacks leave v as it is: dropped first (in C), which matters for the long lines of
-    # crawled text that are tried as labels.
-    for ch in other.sub("", a):
-        u = masks[ch] & v
-        v = ((v + u) | (v - u)) & full
+    # Characters b lacks leave v as it is: in the long lines of crawled text tried as labels they are
+    # dropped first, in C (a short label is quicker to walk as it is).
+    for ch in other.sub("", a) if len(a) > 64 else a:
+        u = masks.get(ch)
+        if u is not None:
+            u &= v
+            v = ((v + u) | (v - u)) & full
     return len(b) - v.bit_count()
 
 
