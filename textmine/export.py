@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import TextmineError
+from .resources import read_user_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -260,10 +261,7 @@ def read_labels(path: str | os.PathLike, out: str | os.PathLike | None = None) -
     p = Path(path)
     if not p.is_file():
         raise TextmineError("no such file", str(p))
-    try:
-        text = p.read_text(encoding="utf-8-sig").strip()
-    except UnicodeDecodeError:
-        raise TextmineError("not a Label Studio or doccano export (not UTF-8 text)", str(p)) from None
+    text = read_user_text(p, "annotation export", max_mb=500).strip()
     try:
         items = json.loads(text) if text.startswith(("[", "{")) and not _is_jsonl(text) else \
             [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -19,6 +19,12 @@ MAX_YAML_NODES = 1_000_000
 MAX_YAML_DEPTH = 100
 
 
+def _yaml_loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+
+
 def _yaml_shape(text: str, where: str | None) -> None:
     """Refuse YAML whose aliases expand past ``MAX_YAML_NODES`` or that nests past ``MAX_YAML_DEPTH``:
     counted on the event stream (no object built), each alias weighing what its anchor expands to."""
@@ -28,7 +34,7 @@ def _yaml_shape(text: str, where: str | None) -> None:
 
     anchors: dict[str, int] = {}
     stack: list[list] = [[None, 0]]  # [anchor, expanded size] per open collection
-    for ev in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    for ev in yaml.parse(text, Loader=_yaml_loader()):
         if isinstance(ev, yaml.CollectionStartEvent):
             stack.append([ev.anchor, 1])
             if len(stack) > MAX_YAML_DEPTH:
@@ -60,7 +66,7 @@ def safe_yaml(stream: Any, where: str | None = None, *, untrusted: bool = False)
         text = stream if isinstance(stream, str) else stream.read()
         _yaml_shape(text, where)
         stream = text
-    return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(stream, Loader=_yaml_loader())
 
 
 def read_user_text(path: str | Path, what: str, max_mb: float = 50) -> str:

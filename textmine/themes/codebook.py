@@ -125,29 +125,24 @@ def _backtracks(tree: Any, in_repeat: bool = False) -> str | None:
     from re import _constants as c  # the parse tree's opcodes
 
     for op, av in tree:
+        inner, repeat = [], in_repeat  # the sub-patterns below this node, and whether they repeat
         if op in (c.GROUPREF, c.GROUPREF_EXISTS):
             return "a back-reference"
         if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            lo, hi, sub = av
-            many = hi is c.MAXREPEAT or hi > 1
+            many = av[1] is c.MAXREPEAT or av[1] > 1
             if many and in_repeat:
                 return "a repeat inside a repeat"
-            why = _backtracks(sub, in_repeat or many)
-            if why:
-                return why
+            inner, repeat = [av[2]], in_repeat or many
         elif op is c.BRANCH:
             if in_repeat:
                 return "alternatives inside a repeat"
-            for alt in av[1]:
-                why = _backtracks(alt, in_repeat)
-                if why:
-                    return why
+            inner = av[1]
         elif op is c.SUBPATTERN:
-            why = _backtracks(av[-1], in_repeat)
-            if why:
-                return why
+            inner = [av[-1]]
         elif op in (c.ASSERT, c.ASSERT_NOT):
-            why = _backtracks(av[1], in_repeat)
+            inner = [av[1]]
+        for sub in inner:
+            why = _backtracks(sub, repeat)
             if why:
                 return why
     return None
