@@ -9,6 +9,7 @@ The README section "Limits of untrusted input" lists them.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -139,7 +140,10 @@ def open_regular(path: str | os.PathLike) -> BinaryIO:
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
-        os.close(fd)
+        # An interrupt (a batch's time budget) can land inside fdopen after the file object took the fd
+        # and closed it: a second close must not turn the interrupt into a cached "cannot read file".
+        with contextlib.suppress(OSError):
+            os.close(fd)
         raise
 
 
