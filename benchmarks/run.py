@@ -246,9 +246,20 @@ def parse_stages(results: dict, files: list[Path], fmt: str) -> None:
            note="batch.parse_files: parse, themes of 16 files in one call, JSON record")
     _stage(p + "end_to_end_no_themes", results, n, secs_nothemes, over_floor=round(secs_nothemes / floor, 1))
     peer = _peer()
-    results["stages"][p + "peer"] = ({"available": False, "reason": "govnianbao is not installable here (not on "
-                                      "the package index: pip index versions govnianbao finds no distribution)"}
-                                     if peer is None else {"available": True, "note": "not wired: API unknown"})
+    if peer is None:
+        results["stages"][p + "peer"] = {"available": False, "reason": PEER_MISSING}
+        return
+    # The peer reads plain text, so its cost is the raw loader's plus its parse of that text.
+    _, secs_peer = timed(peer.parse_annual_report_text, texts)
+    _, secs_peer_split = timed(lambda t: peer.parse_annual_report_text(t, with_tables=False), texts)
+    peer_total = secs_raw + secs_peer
+    _stage(p + "peer", results, n, peer_total, available=True, source=getattr(peer, "__file__", ""),
+           parse_only_ms=_per_report(secs_peer, n), sections_only_ms=_per_report(secs_peer_split, n),
+           full_over_peer=round(secs_full / peer_total, 1), no_themes_over_peer=round(secs_nothemes / peer_total, 1))
+
+
+PEER_MISSING = ("govnianbao is not installable here (not on the package index); put its source on PYTHONPATH "
+                "to compare")
 
 
 _INGEST_CHILD = """
