@@ -122,7 +122,7 @@ def render(results: dict) -> str:
              f"Corpus: {results.get('corpus', '?')}.", "",
              "### Parse stages", "", *_stage_table(st), "",
              "The floor is the raw loader (read and decode; HTML: lxml's text of the tree; docx: the text runs) "
-             "plus a regex splitter (headings 一、…六、, table rows by number order) on its text. "
+             "plus a regex splitter (headings 一、…六、, table rows by number order) on its text.",
              *_peer_line(st.get("txt_peer", {}))]
     if "pdf_real_end_to_end_full" in st:
         p = st["pdf_real_end_to_end_full"]
