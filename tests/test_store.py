@@ -158,6 +158,10 @@ def test_kill_9_leaves_every_table_from_one_run(command, folders, reference, pri
         # The store is reusable: the next run completes it.
         Corpus.from_dir(big, store=store, workers=1, progress=False)
         assert _signature(store) == after
+        con = duckdb.connect(str(store), read_only=True)  # and the killed run's staging tables are gone
+        assert not con.execute("select table_name from information_schema.tables "
+                               "where table_name like '\\_staged\\_%' escape '\\'").fetchall()
+        con.close()
 
 
 def test_full_disk_gives_a_clean_error_and_a_reusable_store(folders, reference, tmp_path):

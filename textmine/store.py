@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS files (
 # and the per-table views over ``tables``.
 DERIVED = ("documents", "sections", "statements", "statement_themes", "findings", "tables", "failed")
 TABLE_VIEWS = ("proactive", "requests", "appeals")
+_STAGED = "_staged_"  # derived tables being built (Store.derived)
 _READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
@@ -199,11 +200,15 @@ class Store:
 
     @contextmanager
     def derived(self, key: str | Callable[[], str] | None = None) -> Iterator[Callable[[str, object], None]]:
-        """Replace the derived tables in one transaction. Yields ``append(name, pandas_frame)``: the first
-        frame of a name creates its table, later ones are appended. Callers give every name of
-        :data:`DERIVED` (an empty frame for an empty table), so `stats` and `ingest` leave the same set.
-        ``key`` (:func:`frames_key` of the records written, or a function giving it once they are) is kept
-        with them: a warm `stats` reads the tables only when the folder's records still give that key."""
+        """Replace the derived tables at once. Yields ``append(name, pandas_frame)``: the first frame of a
+        name creates its table, later ones are appended. Callers give every name of :data:`DERIVED` (an
+        empty frame for an empty table), so `stats` and `ingest` leave the same set. ``key``
+        (:func:`frames_key` of the records written, or a function giving it once they are) is kept with
+        them: a warm `stats` reads the tables only when the folder's records still give that key.
+
+        The frames go to staging tables, each batch committed (one transaction over 10,000 reports held
+        every uncommitted row in memory: 1.04 GB in the ingest parent against 0.61 GB); one transaction
+        then swaps them in, so a reader sees the old tables or the new ones, never a mix."""
         import duckdb
 
         con = self.con
@@ -212,27 +217,31 @@ class Store:
         def append(name: str, df) -> None:
             from .frames import LIST_COLUMNS
 
+            staged = _STAGED + name
             con.register("_batch", df)
             # List columns typed VARCHAR[] even when a batch has only empty lists (DuckDB infers NULL[]).
             casts = [f'CAST("{c}" AS VARCHAR[]) AS "{c}"' for c in LIST_COLUMNS if c in df.columns]
             select = f"SELECT * REPLACE ({', '.join(casts)}) FROM _batch" if casts else "SELECT * FROM _batch"
             try:
                 if name in created:
-                    _widen(con, name)
-                    con.execute(f'INSERT INTO "{name}" BY NAME {select}')
+                    _widen(con, staged)
+                    con.execute(f'INSERT INTO "{staged}" BY NAME {select}')
                 else:
-                    con.execute(f'CREATE TABLE "{name}" AS {select}')
+                    con.execute(f'CREATE TABLE "{staged}" AS {select}')
                     created.add(name)
             finally:
                 con.unregister("_batch")
 
         try:
+            self._drop_staged()  # a run killed while staging leaves its tables
+            yield append
             con.execute("BEGIN TRANSACTION")
             for t in TABLE_VIEWS:
                 con.execute(f'DROP VIEW IF EXISTS "table_{t}"')
             for name in DERIVED:
                 con.execute(f'DROP TABLE IF EXISTS "{name}"')
-            yield append
+            for name in created:
+                con.execute(f'ALTER TABLE "{_STAGED + name}" RENAME TO "{name}"')
             con.execute("INSERT OR REPLACE INTO textmine_meta VALUES ('derived', ?)",
                         [(key() if callable(key) else key) or ""])
             if "tables" in created:
@@ -242,10 +251,16 @@ class Store:
             con.execute("COMMIT")
         except duckdb.Error as exc:
             _rollback(con)
+            self._drop_staged()
             raise TextmineError(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
         except BaseException:
             _rollback(con)
+            self._drop_staged()
             raise
+
+    def _drop_staged(self) -> None:
+        for name in DERIVED:
+            self.con.execute(f'DROP TABLE IF EXISTS "{_STAGED + name}"')
 
     def save_frames(self, frames, key: str | Callable[[], str] | None = None) -> None:
         """Replace the derived tables with the (name, pandas frame) pairs ``frames``, in one transaction."""
