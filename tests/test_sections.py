@@ -220,3 +220,30 @@ def test_real_subsections():
     assert subs == ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（5）监督保障"]
     s = segment(load_document(real("huaian-city-gov_2024")))
     assert [x["title"] for x in s.sections["overview"].subsections][0] == "（一）主动公开情况"
+
+
+def test_back_start_words_must_cover_every_back_start_pattern(monkeypatch):
+    import textmine.sections as sections
+    from textmine import TextmineError
+    from textmine.resources import load_yaml
+
+    cfg = load_yaml("sections.yaml")
+    assert all(any(w in p for w in cfg["back_start_words"]) for p in cfg["back_start"])
+    # A pattern added without its word would be skipped on every paragraph: refused when loaded.
+    broken = {**cfg, "back_start": [*cfg["back_start"], "报送[:：]"]}
+    monkeypatch.setattr(sections, "load_yaml", lambda name: broken)
+    sections._rules.cache_clear()
+    try:
+        with pytest.raises(TextmineError, match="names none of back_start_words"):
+            sections._rules()
+    finally:
+        monkeypatch.undo()
+        sections._rules.cache_clear()
+
+
+@pytest.mark.parametrize("tail", ["附表：青松县2023年政府信息公开统计表 指标名称 数量", "抄送：县委办公室"])
+def test_back_matter_glued_to_the_last_paragraph_is_cut_off(tail):
+    from textmine.sections import _split_paragraph
+
+    assert _split_paragraph("我们将继续做好公开工作。" + tail) == ["我们将继续做好公开工作。", tail]
+    assert _split_paragraph("我们将继续做好公开工作，附近的群众满意。") == ["我们将继续做好公开工作，附近的群众满意。"]

@@ -161,8 +161,24 @@ def _rules() -> dict:
         "sections": compiled,
         "problems_content": re.compile(cfg["problems_content"]),
         "back_start": re.compile("|".join(f"(?:{p})" for p in cfg.get("back_start", []))),
+        "back_start_words": _back_start_words(cfg),
         "other_content": re.compile(cfg["other_content"]),
     }
+
+
+def _back_start_words(cfg: dict) -> tuple[str, ...]:
+    words = cfg.get("back_start_words", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise TextmineError("data/sections.yaml: back_start_words must be a list of words")
+    for p in cfg.get("back_start", []):
+        if not any(w in p for w in words):
+            raise TextmineError(f"data/sections.yaml: back_start pattern {p!r} names none of back_start_words")
+    return tuple(words)
+
+
+def _may_start_back(text: str) -> bool:
+    """False when ``text`` holds none of the words every back_start match contains."""
+    return any(w in text for w in _rules()["back_start_words"])
 
 
 def _score_heading(text: str) -> list[tuple[str, float, str]]:
@@ -279,7 +295,7 @@ def _split_paragraph(text: str) -> list[str]:
         if found and found[1] >= 12:  # a part number only with its own section's number and title
             cuts.append((m.start(1), m.end() + len(found[0])))
     back_start = _rules()["back_start"]
-    for m in ([] if back_start.match(text) else back_start.finditer(text)):
+    for m in ([] if not _may_start_back(text) or back_start.match(text) else back_start.finditer(text)):
         if m.start() > 0 and (text[m.start() - 1] in _BOUNDARY or text[m.start() - 1] == "日"):
             cuts.append((m.start(), m.start()))
             break
@@ -360,7 +376,7 @@ def _candidates(blocks: list[Block]) -> list[_Candidate]:
     for i, b in enumerate(blocks):
         if not isinstance(b, Paragraph):
             continue
-        if i > 0 and back_start.match(b.text):
+        if i > 0 and _may_start_back(b.text) and back_start.match(b.text):
             cands.append(_Candidate(i, i, "appendix", 10.0, ""))
             continue
         readings = _score_heading(b.text)
