@@ -632,3 +632,22 @@ def test_label_lcs_equals_the_dynamic_programme():
         a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50)))
         b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert _lcs(a, b) == reference(a, b), (a, b)
+
+
+@pytest.mark.parametrize("table", ["requests", "proactive"])
+def test_label_match_scores_every_variant_as_score_does(table):
+    """_match packs all label variants in one bit vector: its ranking is that of _score per variant."""
+    import random
+
+    from textmine.tables.form import _labels, _match, _score, norm_label
+
+    rows = _labels()[table]["rows"]
+    variants = [norm_label(v) for r in rows for v in r["labels"]]
+    chars = sorted(set("".join(variants))) + list("某甲乙")
+    rng = random.Random(11)
+    labels = [*variants, *("".join(rng.choice(chars) for _ in range(rng.randint(1, 300))) for _ in range(300))]
+    for label in labels:
+        expected = sorted(((r["key"], round(best, 4)) for r in rows
+                           if (best := max(_score(label, norm_label(v)) for v in r["labels"])) > 0),
+                          key=lambda kv: -kv[1])
+        assert _match.__wrapped__(table, label) == tuple(expected), label

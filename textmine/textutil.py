@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {ord(c): " " for c in "\u00a0\u3000\u2002\u2003\u2009\u202f\t"}
@@ -73,8 +74,16 @@ _FULLWIDTH = re.compile("[\uff01-\uff5e]")
 
 def to_halfwidth(s: str) -> str:
     """Full-width digits, Latin letters and ASCII punctuation to ASCII (NFKC on those characters only)."""
-    # translate() looks every character up in the table; most lines have none of these characters.
-    return s.translate(_HALFWIDTH) if _FULLWIDTH.search(s) else s
+    # translate() looks every character up in the table; most lines have none of these characters, and
+    # the table parsers convert the same lines many times over (9 in 10 calls repeat a line).
+    if not _FULLWIDTH.search(s):
+        return s
+    return _translated(s) if len(s) <= 512 else s.translate(_HALFWIDTH)
+
+
+@lru_cache(maxsize=4096)
+def _translated(s: str) -> str:
+    return s.translate(_HALFWIDTH)
 
 
 def is_page_number(s: str) -> bool:

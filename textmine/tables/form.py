@@ -165,36 +165,76 @@ def _lcs(a: str, b: str) -> int:
     if not a or not b:
         return 0
     masks, full, other = _char_masks(b)
+    return len(b) - _lcs_bits(other.sub("", a) if len(a) > 64 else a, masks, full).bit_count()
+
+
+def _lcs_bits(a: str, masks: dict[str, int], full: int) -> int:
     v = full
-    # Characters b lacks leave v as it is: in the long lines of crawled text tried as labels they are
-    # dropped first, in C (a short label is quicker to walk as it is).
-    for ch in other.sub("", a) if len(a) > 64 else a:
+    for ch in a:
         u = masks.get(ch)
         if u is not None:
             u &= v
             v = ((v + u) | (v - u)) & full
-    return len(b) - v.bit_count()
+    return v
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """Every label variant of a table side by side in one bit vector, a zero guard bit after each: the
+    bit-parallel LCS of one label against all of them is one pass over the label. (v + u carries out of a
+    variant only into its guard bit, which ``full`` clears; v - u borrows nothing, u being a subset of v.)"""
+
+    masks: dict[str, int]
+    full: int
+    spans: tuple[tuple[int, int], ...]  # (offset, length) of each variant, in row and label order
+    rows: tuple[tuple[str, int, int], ...]  # (row key, first variant, end) into spans
+    foreign: re.Pattern  # the characters no variant has
+
+
+@lru_cache(maxsize=8)
+def _packed(table: str) -> _Packed:
+    masks: dict[str, int] = {}
+    spans, rows, off = [], [], 0
+    for row in _labels()[table]["rows"]:
+        first = len(spans)
+        for v in row["labels"]:
+            b = norm_label(v)
+            for i, ch in enumerate(b):
+                masks[ch] = masks.get(ch, 0) | (1 << (off + i))
+            spans.append((off, len(b)))
+            off += len(b) + 1
+        rows.append((row["key"], first, len(spans)))
+    full = sum(((1 << n) - 1) << o for o, n in spans)
+    foreign = re.compile("[^" + "".join(re.escape(ch) for ch in sorted(masks)) + "]+")
+    return _Packed(masks, full, tuple(spans), tuple(rows), foreign)
 
 
 def _score(label: str, variant: str) -> float:
     """F2 of the common subsequence: covering the known label matters more than extra characters."""
-    common = _lcs(label, variant)
+    return _f2(_lcs(label, variant), len(label), len(variant))
+
+
+def _f2(common: int, n_label: int, n_variant: int) -> float:
     if not common:
         return 0.0
-    p, r = common / len(label), common / len(variant)
+    p, r = common / n_label, common / n_variant
     return 5 * p * r / (4 * p + r)
 
 
 @lru_cache(maxsize=8192)
 def _match(table: str, label: str) -> tuple[tuple[str, float], ...]:
-    """Row keys of ``table`` ranked by how well the (normalised) label fits them, best first."""
+    """Row keys of ``table`` ranked by how well the (normalised) label fits them, best first: the best
+    :func:`_score` over each row's label variants."""
     if not label:
         return ()
+    pk = _packed(table)
+    v = _lcs_bits(pk.foreign.sub("", label) if len(label) > 64 else label, pk.masks, pk.full)
+    commons = [n - ((v >> o) & ((1 << n) - 1)).bit_count() for o, n in pk.spans]
     scored = []
-    for row in _labels()[table]["rows"]:
-        best = max(_score(label, norm_label(v)) for v in row["labels"])
+    for key, first, end in pk.rows:
+        best = max(_f2(commons[i], len(label), pk.spans[i][1]) for i in range(first, end))
         if best > 0:
-            scored.append((row["key"], round(best, 4)))
+            scored.append((key, round(best, 4)))
     scored.sort(key=lambda kv: -kv[1])
     return tuple(scored)
 
