@@ -113,6 +113,17 @@ def _segments(line: str) -> list[tuple[str, list[str]]]:
     A run is a maximal sequence of whitespace-separated numeric tokens; dashes count as empty cells
     only inside a run that has a real number.
     """
+    # Each table parser reads the section and then the whole document: the same lines, many times.
+    segs = _segments_of(line) if len(line) <= 2000 else _split_segments(line)
+    return [(text, list(run)) for text, run in segs]
+
+
+@lru_cache(maxsize=2048)
+def _segments_of(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((text, tuple(run)) for text, run in _split_segments(line))
+
+
+def _split_segments(line: str) -> list[tuple[str, list[str]]]:
     s = _GLUE_AFTER.sub(" ", _GLUE_BEFORE.sub(" ", to_halfwidth(line)))
     out: list[tuple[str, list[str]]] = []
     text: list[str] = []
