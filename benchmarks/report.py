@@ -45,7 +45,8 @@ def _stage_table(st: dict) -> list[str]:
 def _scaling(st: dict) -> list[str]:
     ing = st.get("ingest_scaling", {})
     lines = [f"Ingest with 2 workers into a fresh store; the model is the in-process parse time "
-             f"({ing.get('parse_ms_per_report_in_process')} ms a text report, full parse) / 2 workers + 5 s.", "",
+             f"of the same corpus ({ing.get('parse_ms_per_report_in_process')} ms a report, full parse, "
+             f"txt and html copies) / 2 workers + 5 s.", "",
              _row(["reports", "wall s", "model s", "wall / model", "peak RSS parent MB", "peak RSS worker MB", "failed"]),
              _row(["---"] * 7)]
     for r in ing.get("runs", []):
