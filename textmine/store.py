@@ -175,15 +175,29 @@ class Store:
         """Records (hash, path, version, record, error), committed together in one transaction."""
         import duckdb
 
+        import pyarrow as pa
+
         if not rows:
             return
         con = con or self.con
-        payload = [(d, p, v, json.dumps(r, ensure_ascii=False, default=str) if r is not None else None, e)
-                   for d, p, v, r, e in rows]
+        last = {d: (d, p, v, r, e) for d, p, v, r, e in rows}  # one row per hash, the last (one statement)
+        cols = list(zip(*last.values(), strict=True))
+        # One insert from an Arrow table: executemany runs the statement per row (2.9 ms a record against
+        # 0.5 ms; it was most of the ingest parent's CPU, which the two workers need).
+        try:
+            batch = pa.table({"hash": pa.array(cols[0], pa.string()), "path": pa.array(cols[1], pa.string()),
+                              "version": pa.array(cols[2], pa.string()),
+                              "record": pa.array([json.dumps(r, ensure_ascii=False, default=str) if r is not None
+                                                  else None for r in cols[3]], pa.string()),
+                              "error": pa.array(cols[4], pa.string())})
+        except (UnicodeEncodeError, pa.ArrowException) as exc:  # text that is not UTF-8 (a lone surrogate)
+            raise TextmineError(f"cannot write to the store ({_one_line(exc)})", str(self.path)) from None
         try:
             con.execute("BEGIN TRANSACTION")
-            con.executemany("INSERT OR REPLACE INTO files (hash, path, version, record, error) "
-                            "VALUES (?, ?, ?, ?, ?)", payload)
+            con.register("_records", batch)
+            con.execute("INSERT OR REPLACE INTO files (hash, path, version, record, error) "
+                        "SELECT hash, path, version, record, error FROM _records")
+            con.unregister("_records")
             con.execute("COMMIT")
         except duckdb.Error as exc:  # disk full, read-only medium, …
             _rollback(con)
