@@ -183,21 +183,38 @@ def frame(name: str, rows: list[dict], table: str | None = None) -> pd.DataFrame
 
     if name == "findings":  # one type whatever the corpus: not 104 here and 104.0 or nan there
         rows = [dict(r, expected=finding_text(r.get("expected")), found=finding_text(r.get("found"))) for r in rows]
-    if name == "tables":  # NA, not None: a column of counts with a blank must not become float (2**53)
-        rows = [dict(r, value=_na(r.get("value")), value_derived=_na(r.get("value_derived"))) for r in rows]
-    df = pd.DataFrame(rows, columns=COLUMNS[name])
-    if "year" in df.columns:
-        df["year"] = df["year"].map(_int64_or_none).astype("Int64")
-    if name == "tables":
-        for col in ("value", "value_derived"):  # a record from elsewhere may hold anything
-            values = df[col].map(_number_or_none)
-            if VALUE_DTYPES[table] == "Int64":  # a fraction in a count is no count the form allows: missing
-                df[col] = values.map(lambda v: _int64_or_none(v) if v is None or float(v).is_integer() else None
-                                     ).astype("Int64")
-            else:
-                df[col] = values.map(lambda v: None if v is None else float(v)).astype("Float64")
-        df["derived"] = df["derived"].map(lambda v: v is True).astype(bool)  # absent (None, NaN): not derived
-    return df
+    if name != "tables":
+        df = pd.DataFrame(rows, columns=COLUMNS[name])
+        if "year" in df.columns:
+            df["year"] = df["year"].map(_int64_or_none).astype("Int64")
+        return df
+    import numpy as np
+
+    # The tables frame (60 rows a report): its typed columns from the rows' own values, one pass each,
+    # so no count goes through float (2**53) and no column through inference.
+    other = [c for c in COLUMNS[name] if c not in ("year", "value", "value_derived", "derived")]
+    df = pd.DataFrame(rows, columns=other)
+    cell = _count if VALUE_DTYPES[table] == "Int64" else _amount
+    typed = {"year": pd.array([_int64_or_none(r.get("year")) for r in rows], dtype="Int64"),
+             "value": pd.array([cell(r.get("value")) for r in rows], dtype=VALUE_DTYPES[table]),
+             "value_derived": pd.array([cell(r.get("value_derived")) for r in rows], dtype=VALUE_DTYPES[table]),
+             # absent (None, NaN): not derived
+             "derived": np.fromiter((r.get("derived") is True for r in rows), dtype=bool, count=len(rows))}
+    for c, values in typed.items():
+        df[c] = values
+    return df[list(COLUMNS[name])]
+
+
+def _count(v: Any) -> int | None:
+    """A table cell as a count: a whole number within int64, else missing (a fraction is no count the
+    form allows; a record from elsewhere may hold anything)."""
+    v = _number_or_none(v)
+    return None if v is None or not float(v).is_integer() else _int64_or_none(v)
+
+
+def _amount(v: Any) -> float | None:
+    v = _number_or_none(v)
+    return None if v is None else float(v)
 
 
 _INT64 = 2**63 - 1
