@@ -174,7 +174,6 @@ class Store:
     def put_many(self, rows: list[tuple[str, str, str, dict | None, str | None]], con=None) -> None:
         """Records (hash, path, version, record, error), committed together in one transaction."""
         import duckdb
-
         import pyarrow as pa
 
         if not rows:
