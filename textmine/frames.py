@@ -220,12 +220,6 @@ def _amount(v: Any) -> float | None:
 _INT64 = 2**63 - 1
 
 
-def _na(v: Any) -> Any:
-    import pandas as pd
-
-    return pd.NA if v is None else v
-
-
 def _number_or_none(v: Any) -> int | float | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None

@@ -219,9 +219,10 @@ def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list
 
 
 def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, failed: list[dict]) -> int:
-    """Rebuild the derived tables from the store batch by batch, in one transaction; the cross-year rules
-    run once at the end, on what they need of every record (the same input Corpus gives them). The
-    Parquet datasets are then copied from those tables once they are in place. Returns the reports written."""
+    """Rebuild the derived tables from the store batch by batch (Store.derived stages them and swaps them
+    in at once); the cross-year rules run once at the end, on what they need of every record (the same
+    input Corpus gives them). The Parquet datasets are then copied from those tables once they are in
+    place. Returns the reports written."""
     from itertools import islice
 
     import pandas as pd

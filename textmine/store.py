@@ -276,7 +276,7 @@ class Store:
             self.con.execute(f'DROP TABLE IF EXISTS "{_STAGED + name}"')
 
     def save_frames(self, frames, key: str | Callable[[], str] | None = None) -> None:
-        """Replace the derived tables with the (name, pandas frame) pairs ``frames``, in one transaction."""
+        """Replace the derived tables with the (name, pandas frame) pairs ``frames``, at once (:meth:`derived`)."""
         with self.derived(key) as append:
             for name, df in frames:
                 append(name, df)

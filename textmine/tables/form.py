@@ -176,6 +176,8 @@ def _lcs(a: str, b: str) -> int:
     if not a or not b:
         return 0
     masks, full, other = _char_masks(b)
+    # Characters b lacks leave v as it is: in the long lines of crawled text tried as labels they are
+    # dropped first, in C (a short label is quicker to walk as it is).
     return len(b) - _lcs_bits(other.sub("", a) if len(a) > 64 else a, masks, full).bit_count()
 
 
