@@ -243,10 +243,13 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
     unanchored = _rules()["unanchored"]
     if unanchored is not None and not unanchored.search(rest, 0, longest):
         return None  # no title pattern occurs in any prefix, so no prefix reads as a heading
+    line = marker + rest
     for length in range(2, min(36, len(rest)) + 1):
         title = rest[:length]
         if _TITLE_STOP.search(title[-1]):
             break
+        if unanchored is not None and not unanchored.search(line, 0, len(marker) + length):
+            continue  # no title pattern occurs in this prefix yet: it has no reading
         readings = _score_heading(marker + title)
         if readings:
             key, score, _ = max(readings, key=lambda r: r[1])
