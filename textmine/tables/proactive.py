@@ -38,10 +38,12 @@ def _proactive_vocab() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 def _find_terms(text: str, vocab: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
     """Non-overlapping occurrences (position, key, raw unit hint) of vocabulary terms in normalised text."""
-    taken = [False] * len(text)
+    taken: list[bool] = []  # made at the first hit: most texts hold no term
     found = []
     for term, key in vocab:
         start = text.find(term)
+        if start >= 0 and not taken:
+            taken = [False] * len(text)
         while start >= 0:
             if not any(taken[start: start + len(term)]):
                 for i in range(start, start + len(term)):
