@@ -118,7 +118,7 @@ def render(results: dict) -> str:
     m = results["machine"]
     lines = [BEGIN, "",
              f"Run of {results.get('date', '?')} (`python benchmarks/run.py{' --quick' if results.get('quick') else ''}`), "
-             f"Python {m['python']}, {m['cpus']} CPUs, shared with other jobs: absolute times are rough, "
+             f"Python {m['python']}, {m['cpus']} CPUs, on a machine that may be shared with other jobs: absolute times are rough, "
              "ratios of timings in the same run are the comparison.",
              f"Corpus: {results.get('corpus', '?')}.", "",
              "### Parse stages", "", *_stage_table(st), "",
