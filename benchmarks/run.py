@@ -240,8 +240,7 @@ def parse_stages(results: dict, files: list[Path], fmt: str) -> None:
     _stage(p + "themes_per_report", results, n, secs_th1, statements=n_st)
     _stage(p + "themes_batched", results, n, secs_thb, statements=n_st)
 
-    _, secs_full = timed(lambda chunk: parse_files(chunk), [[(str(f), None) for f in files[i:i + 16]]
-                                                          for i in range(0, n, 16)])
+    _, secs_full = timed(parse_files, _worker_chunks(files))
     from textmine.report import load_report
 
     _, secs_nothemes = timed(lambda f: load_report(f, themes=False), files)
@@ -309,8 +308,13 @@ def corpus_parse_ms(files: list[Path], sample: int = 400) -> float:
     from textmine.batch import parse_files
 
     picked = files[::max(1, len(files) // sample)][:sample]
-    _, secs = timed(parse_files, [[(str(f), None) for f in picked[i:i + 16]] for i in range(0, len(picked), 16)])
+    _, secs = timed(parse_files, _worker_chunks(picked))
     return _per_report(secs, len(picked))
+
+
+def _worker_chunks(files: list[Path]) -> list[list[tuple[str, None]]]:
+    """``files`` as batch.parse_files calls of 16, the chunks a worker parses (themes of 16 files at once)."""
+    return [[(str(f), None) for f in files[i:i + 16]] for i in range(0, len(files), 16)]
 
 
 def scaling_stages(results: dict, tmp: Path, sizes: list[int]) -> None:

@@ -241,15 +241,18 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
     stop = _TITLE_STOP.search(rest, 1, 36)  # the loop below ends at the first stop (its title[-1])
     longest = stop.start() + 1 if stop else min(36, len(rest))
     unanchored = _rules()["unanchored"]
-    if unanchored is not None and not unanchored.search(rest, 0, longest):
-        return None  # no title pattern occurs in any prefix, so no prefix reads as a heading
-    line = marker + rest
+
+    def may_read(length: int) -> bool:  # a prefix in which no title pattern occurs has no reading
+        return unanchored is None or unanchored.search(rest, 0, length) is not None
+
+    if not may_read(longest):
+        return None
     for length in range(2, min(36, len(rest)) + 1):
         title = rest[:length]
         if _TITLE_STOP.search(title[-1]):
             break
-        if unanchored is not None and not unanchored.search(line, 0, len(marker) + length):
-            continue  # no title pattern occurs in this prefix yet: it has no reading
+        if not may_read(length):
+            continue
         readings = _score_heading(marker + title)
         if readings:
             key, score, _ = max(readings, key=lambda r: r[1])

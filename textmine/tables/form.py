@@ -161,27 +161,24 @@ def norm_label(text: str) -> str:
     return _NON_WORD.sub("", _MARKERS.sub("", to_halfwidth(text)))
 
 
-@lru_cache(maxsize=4096)
-def _char_masks(b: str) -> tuple[dict[str, int], int, re.Pattern]:
-    """Per character of ``b``, the bit set of its positions, and a pattern of the characters ``b`` lacks
-    (the form's label variants are few and fixed: computed once each)."""
-    masks: dict[str, int] = {}
-    for i, ch in enumerate(b):
-        masks[ch] = masks.get(ch, 0) | (1 << i)
-    return masks, (1 << len(b)) - 1, re.compile("[^" + "".join(re.escape(ch) for ch in masks) + "]+")
-
-
 def _lcs(a: str, b: str) -> int:
-    """Length of the longest common subsequence (bit-parallel, Hyyrö 2004)."""
+    """Length of the longest common subsequence (bit-parallel, Hyyrö 2004). :func:`_match` runs the
+    same step on all variants at once (:class:`_Packed`); this is the one-variant form it is tested by."""
     if not a or not b:
         return 0
-    masks, full, other = _char_masks(b)
-    # Characters b lacks leave v as it is: in the long lines of crawled text tried as labels they are
-    # dropped first, in C (a short label is quicker to walk as it is).
-    return len(b) - _lcs_bits(other.sub("", a) if len(a) > 64 else a, masks, full).bit_count()
+    masks: dict[str, int] = {}
+    _add_masks(masks, b, 0)
+    return len(b) - _lcs_bits(a, masks, (1 << len(b)) - 1).bit_count()
+
+
+def _add_masks(masks: dict[str, int], b: str, offset: int) -> None:
+    """Per character of ``b``, the bits of its positions (from ``offset``) added to ``masks``."""
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << (offset + i))
 
 
 def _lcs_bits(a: str, masks: dict[str, int], full: int) -> int:
+    """The bit vector after walking ``a``: each variant's LCS is its length minus its set bits."""
     v = full
     for ch in a:
         u = masks.get(ch)
@@ -212,8 +209,7 @@ def _packed(table: str) -> _Packed:
         first = len(spans)
         for v in row["labels"]:
             b = norm_label(v)
-            for i, ch in enumerate(b):
-                masks[ch] = masks.get(ch, 0) | (1 << (off + i))
+            _add_masks(masks, b, off)
             spans.append((off, len(b)))
             off += len(b) + 1
         rows.append((row["key"], first, len(spans)))
@@ -241,6 +237,8 @@ def _match(table: str, label: str) -> tuple[tuple[str, float], ...]:
     if not label:
         return ()
     pk = _packed(table)
+    # Characters no variant has leave v as it is: in the long lines of crawled text tried as labels they
+    # are dropped first, in C (a short label is quicker to walk as it is).
     v = _lcs_bits(pk.foreign.sub("", label) if len(label) > 64 else label, pk.masks, pk.full)
     commons = [n - ((v >> o) & ((1 << n) - 1)).bit_count() for o, n in pk.spans]
     scored = []
