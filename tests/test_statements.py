@@ -549,3 +549,23 @@ def test_real_years_match_sources(shared: Path) -> None:
     for rel, (year, _, _) in REAL.items():
         if rel.startswith("real/"):
             assert _year_of(rel.split("/", 1)[1]) == year
+
+
+@pytest.mark.parametrize("text", [
+    "我局进一步完善依申请公开答复流程，提升答复质量。",
+    "一是 主动公开  不够及时；二是\t政策解读形式单一 ",
+    "  2024年 收到 申请 12 件，App 与 Web 端同步 发布\n下一步将加强培训",
+    "",
+])
+def test_words_are_the_tokens_of_the_spacy_doc(text: str) -> None:
+    from textmine.statements import _nlp, _words
+
+    assert _words(text) == tuple(t.text for t in _nlp().make_doc(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="我局公开申请政府信息答复 \t\n\u3000，。；aB12", max_size=40))
+def test_words_match_the_spacy_doc_on_any_spacing(text: str) -> None:
+    from textmine.statements import _nlp, _words
+
+    assert _words(text) == tuple(t.text for t in _nlp().make_doc(text))
