@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 from conftest import SEED, needs_shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from textmine.cli import main
 from textmine.duplicates import find_duplicates, text_hash
@@ -94,3 +96,21 @@ def test_stats_and_ingest_list_the_same_failures(tmp_path, capsys) -> None:
     assert sorted(Path(f["path"]).name for f in st["failed"]) == ["a.docx", "b.docx"]
     assert sorted(Path(f["path"]).name for f in res["failed"]) == ["a.docx", "b.docx"]
     assert st["duplicates"] == res["duplicates"] == []
+
+
+def _hash_by_definition(text: str) -> str:
+    import hashlib
+    import re
+    import unicodedata
+
+    from textmine.textutil import to_halfwidth
+
+    norm = re.sub(r"\s+", "", to_halfwidth(unicodedata.normalize("NFKC", text)))
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("政府信息公开，。（）１２ＡＢａ：；\u3000 \tAé①㈠ｶﾞ\u0301\u3099かが") + ["ﬁ", "㎡"]),
+               max_size=30))
+def test_text_hash_is_sha1_of_nfkc_folded_without_spaces(text: str) -> None:
+    assert text_hash(text) == _hash_by_definition(text)

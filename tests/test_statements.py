@@ -569,3 +569,18 @@ def test_words_match_the_spacy_doc_on_any_spacing(text: str) -> None:
     from textmine.statements import _nlp, _words
 
     assert _words(text) == tuple(t.text for t in _nlp().make_doc(text))
+
+
+def test_statement_dict_is_asdict_with_its_own_lists() -> None:
+    from dataclasses import asdict
+
+    s = Statement("s2", "measure", "加强培训", subsection="（二）改进措施", order=2, answers=["s1"], marker="一是",
+                  number=1, themes=["capacity"], scores={"capacity": 0.9}, span=(3, 7))
+    d = s.to_dict()
+    want = asdict(s)
+    want["span"] = [3, 7]
+    del want["original_text"]
+    assert d == want and list(d)[:5] == ["id", "role", "text", "themes", "scores"]
+    d["answers"].append("s9")
+    d["scores"]["other"] = 1.0
+    assert s.answers == ["s1"] and s.scores == {"capacity": 0.9}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,9 @@ class Statement:
     span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # Not asdict(): it deep-copies every value (most of a record's build time); the mutable ones are copied.
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["answers"], d["themes"], d["scores"] = list(self.answers), list(self.themes), dict(self.scores)
         if d["original_text"] is None:
             del d["original_text"]  # the record of a simplified report stays as it was
         d["span"] = list(self.span) if self.span else None
