@@ -51,6 +51,7 @@ def clean_line(s: str) -> str:
     return s.strip()
 
 
+_SPACE = re.compile(r"\s")
 _NUMERIC_ROW = re.compile(r"(?:\s+[\d０-９.,，/／—–-]+){2,}\s*$")
 
 
@@ -60,6 +61,8 @@ def tighten(s: str) -> str:
     Lines that end in a run of space-separated numbers are table rows rendered as text: their
     spaces separate cells and are kept.
     """
+    if _SPACE.search(s) is None:  # every pattern here needs a space; most paragraphs have none
+        return s
     if _NUMERIC_ROW.search(s):
         return s
     s = _CJK_GAP.sub("", s)
