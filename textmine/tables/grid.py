@@ -205,7 +205,9 @@ def parse_requests(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
     items = _request_items(blocks, width)
     order = {k: i for i, k in enumerate(REQUEST_ROWS)}
     rows = [it for it in items if it.values is not None]
-    ranked = {id(it): _match("requests", norm_label(it.specific)) for it in items}
+    if len(rows) < 2:  # no two rows of numbers, no two anchors: no table (before matching every label)
+        return None, []
+    ranked = {id(it): _match("requests", norm_label(it.specific)) for it in rows}
     for it in rows:  # a generic last cell ("（六）其他处理" over an empty sub-label) → try the whole label
         if _confident(ranked[id(it)]) is None and it.label != it.specific:
             ranked[id(it)] = _match("requests", norm_label(it.label))
@@ -216,6 +218,8 @@ def parse_requests(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
         placed[_confident(ranked[id(anchors[i])])] = anchors[i]
     if len(placed) < 2:
         return None, []
+    # The labels of the other lines place floaters and name rows of the wrong width.
+    ranked.update((id(it), _match("requests", norm_label(it.specific))) for it in items if it.values is None)
     findings: list[dict] = []
     placed_ids = {id(it) for it in placed.values()}
     floaters = [it for it in rows if id(it) not in placed_ids]

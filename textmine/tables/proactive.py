@@ -27,18 +27,28 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
+class _Terms(list):
+    """(normalised term, key) pairs, longest first for substring search, and one pattern finding any term."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__(sorted(pairs, key=lambda x: -len(x[0])))
+        self.any = re.compile("|".join(re.escape(t) for t, _ in self))
+
+
 @lru_cache(maxsize=1)
-def _proactive_vocab() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(normalised row label, key) and (normalised field header, key), longest first for substring search."""
+def _proactive_vocab() -> tuple[_Terms, _Terms]:
+    """(normalised row label, key) and (normalised field header, key)."""
     conf = _labels()["proactive"]
     rows = [(norm_label(v), r["key"]) for r in conf["rows"] for v in r["labels"]]
     fields = [(norm_label(v), k) for k, vs in conf["fields"].items() for v in vs]
-    return sorted(rows, key=lambda x: -len(x[0])), sorted(fields, key=lambda x: -len(x[0]))
+    return _Terms(rows), _Terms(fields)
 
 
-def _find_terms(text: str, vocab: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
+def _find_terms(text: str, vocab: _Terms) -> list[tuple[int, str, str]]:
     """Non-overlapping occurrences (position, key, raw unit hint) of vocabulary terms in normalised text."""
-    taken: list[bool] = []  # made at the first hit: most texts hold no term
+    if vocab.any.search(text) is None:  # most texts hold no term: one search instead of one per term
+        return []
+    taken: list[bool] = []  # made at the first hit
     found = []
     for term, key in vocab:
         start = text.find(term)
