@@ -651,3 +651,16 @@ def test_label_match_scores_every_variant_as_score_does(table):
                            if (best := max(_score(label, norm_label(v)) for v in r["labels"])) > 0),
                           key=lambda kv: -kv[1])
         assert _match.__wrapped__(table, label) == tuple(expected), label
+
+
+_DIGIT_SCRIPTS = ["0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+                  "\u0966\u0967\u0968\u0969\u096a\u096b\u096c\u096d\u096e\u096f", "０１２３４５６７８９"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789.,件元万 -", min_size=1, max_size=12), st.sampled_from(_DIGIT_SCRIPTS))
+def test_a_number_reads_the_same_in_every_digit_script(ascii_text: str, script: str) -> None:
+    from textmine.tables.form import _parse_number
+
+    other = ascii_text.translate(str.maketrans("0123456789", script))
+    assert _parse_number(other) == _parse_number(ascii_text)

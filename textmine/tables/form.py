@@ -52,6 +52,7 @@ _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
 INT64_MAX = 2**63 - 1
 OUT_OF_RANGE = INT64_MAX + 1
 _UNIT = re.compile(r"(?:万元|元|件|个|项|条|次)$")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit (Unicode category Nd) other than 0-9
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +69,7 @@ def parse_number(text: str | None) -> int | float | None:
 @lru_cache(maxsize=1 << 16)  # cells repeat a lot ("0", "", labels): parse each distinct string once
 def _parse_number(text: str) -> int | float | None:
     s = _SPACE.sub("", to_halfwidth(text)).replace("，", ",")
-    if not s.isascii():  # Arabic-Indic and other Unicode decimal digits read as the digits they are
+    if not s.isascii() and _OTHER_DIGIT.search(s):  # Arabic-Indic and other decimal digits as the digits they are
         s = "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in s)
     if s in _empty_cells():
         return 0
