@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import SEED, needs_shared, real
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import synth
 
 from textmine.loaders import load_bytes, load_document
@@ -247,3 +249,18 @@ def test_back_matter_glued_to_the_last_paragraph_is_cut_off(tail):
 
     assert _split_paragraph("我们将继续做好公开工作。" + tail) == ["我们将继续做好公开工作。", tail]
     assert _split_paragraph("我们将继续做好公开工作，附近的群众满意。") == ["我们将继续做好公开工作，附近的群众满意。"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二三五十是要、.．。；！？ 1205总体情况年", max_size=24))
+def test_the_quick_mark_checks_miss_no_glued_heading(text: str) -> None:
+    """_split_paragraph skips a mark pattern when its plain pre-check finds nothing: that must never
+    hide a match."""
+    from textmine import sections as S
+
+    if S._INLINE_MARK.search(text):
+        assert S._INLINE_ANY.search(text)
+    if S._BARE_MARK.search(text):
+        assert text[:1] in S._NUMERALS or S._BARE_ANY.search(text)
+    if S._ARABIC_MARK.search(text):
+        assert S._ARABIC_ANY.search(text)

@@ -154,6 +154,9 @@ def _rules() -> dict:
         # Every title pattern with its anchors dropped: a title no pattern matches anywhere inside
         # ``rest`` cannot match as a prefix of it either (see _inline_title).
         "unanchored": _unanchored(every),
+        # Every strong pattern in one alternation: a title it does not match names no section outright.
+        "strong_any": _alternation([p for spec in cfg["sections"].values() for p in spec["strong"]]),
+        "title_any": _alternation(every),  # ... and every pattern: a title it does not match has no reading
         "order": cfg["order"],
         "orders": [cfg["order"], *cfg.get("alternative_orders", [])],
         "merge": dict(cfg.get("merge", {})),
@@ -194,6 +197,8 @@ def _score_heading(text: str) -> list[tuple[str, float, str]]:
         return []
     out = []
     rules = _rules()
+    if rules["title_any"] is None or rules["title_any"].search(title) is None:
+        return out
     for key, spec in rules["sections"].items():
         if num.style in ("paren_cn", "paren_ar") and (key in rules["merge"] or key in rules["back"]):
             continue  # （二）下一步打算 is a subsection of the problems part, never a part of its own
@@ -232,6 +237,11 @@ _BARE_MARK = re.compile(r"(?:(?<=[。；！？])|^)([一二三四五六七八九
 # A part numbered in Arabic digits ("5、存在的主要问题…") glued into a line: after a break or right after
 # the digit run of a flattened table (the single digit before 、 is the number, not a cell).
 _ARABIC_MARK = re.compile(r"(?:(?<=[\s。；！？）)\d])|^)(\d)\s*[、．.](?!\d)\s*")
+# What every match of the three marks contains (see _split_paragraph).
+_NUMERALS = "一二三四五六七八九十"
+_INLINE_ANY = re.compile(r"[一二三四五六七八九十]\s*[、.．]")
+_BARE_ANY = re.compile(r"[。；！？][一二三四五六七八九十]")
+_ARABIC_ANY = re.compile(r"\d\s*[、．.]")
 
 
 def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
@@ -241,6 +251,7 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
     stop = _TITLE_STOP.search(rest, 1, 36)  # the loop below ends at the first stop (its title[-1])
     longest = stop.start() + 1 if stop else min(36, len(rest))
     unanchored = _rules()["unanchored"]
+    strong_any = _rules()["strong_any"]
 
     def may_read(length: int) -> bool:  # a prefix in which no title pattern occurs has no reading
         return unanchored is None or unanchored.search(rest, 0, length) is not None
@@ -253,6 +264,8 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
             break
         if not may_read(length):
             continue
+        if weak_hit is not None and (strong_any is None or strong_any.search(title) is None):
+            continue  # only a strong reading can still change the outcome, and none matches
         readings = _score_heading(marker + title)
         if readings:
             key, score, _ = max(readings, key=lambda r: r[1])
@@ -279,7 +292,9 @@ def _split_paragraph(text: str) -> list[str]:
     """Cut a paragraph before every section heading glued into it (``…公开。二、主动公开政府信息情况第…``)
     and after the heading's title, so each heading is a line of its own."""
     cuts: list[tuple[int, int]] = []
-    for m in _INLINE_MARK.finditer(text):
+    # Each mark pattern opens with a lookbehind, which makes the engine try every position; the plain
+    # patterns before them find in one fast scan whether a paragraph holds a mark at all.
+    for m in _INLINE_MARK.finditer(text) if _INLINE_ANY.search(text) else ():
         if m.start() == 0 and not cuts:
             pass
         elif m.start() > 0 and text[m.start() - 1] not in _BOUNDARY and not re.match(r"[\u4e00-\u9fff]", text[m.start() - 1]):
@@ -292,11 +307,12 @@ def _split_paragraph(text: str) -> list[str]:
         if not strong_prev and score < 9:
             continue  # glued to a word (…收费三、…): only a heading that names its section outright
         cuts.append((m.start(), m.end() + len(title)))
-    for m in _BARE_MARK.finditer(text):  # "。一总体情况2020年，…": the numeral's 、 lost
+    bare = text[:1] in _NUMERALS or _BARE_ANY.search(text) is not None
+    for m in _BARE_MARK.finditer(text) if bare else ():  # "。一总体情况2020年，…": the numeral's 、 lost
         found = _inline_title(text[m.end():], m.group(1) + "、")
         if found and found[1] >= 9:
             cuts.append((m.start(), m.end() + len(found[0])))
-    for m in _ARABIC_MARK.finditer(text):  # "…尚未审结总计1100 5、政府信息公开工作存在的主要问题…"
+    for m in _ARABIC_MARK.finditer(text) if _ARABIC_ANY.search(text) else ():  # "…总计1100 5、政府信息公开工作存在的主要问题…"
         found = _inline_title(text[m.end():], m.group(1) + "、")
         if found and found[1] >= 12:  # a part number only with its own section's number and title
             cuts.append((m.start(1), m.end() + len(found[0])))
