@@ -210,6 +210,9 @@ _CATEGORIES: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("new", r"(?:收到|受理|新收|接收|接到).{0,12}申请|申请.{0,6}(?:收到|受理)"),
     ("total_processed", r"办结|答复|办理完毕"),
 ]]
+# The categories up to the last appeals one: the first of these that matches is the first of all, when it
+# is review or litigation (a clause without a count needs no other).
+_CONTEXT_CATEGORIES = _CATEGORIES[: 1 + max(i for i, (k, _) in enumerate(_CATEGORIES) if k in ("review", "litigation"))]
 _SUBRESULTS = [("upheld", r"维持"), ("corrected", r"纠正|纠错"), ("other", r"其他结果"),
                ("pending", r"未审结")]
 _COUNT = re.compile(r"(\d[\d,]*)\s*件")
@@ -230,6 +233,10 @@ def narrative_counts(text: str) -> list[dict]:
         context = None  # review / litigation, for "其中结果维持N件"
         for clause in re.split(r"[，,；;：:（）()]", sentence):
             m = _COUNT.search(clause)
+            if m is None:  # no count to compare: the clause can only open an appeals context
+                cat = next((k for k, p in _CONTEXT_CATEGORIES if p.search(clause)), None)
+                context = cat if cat in ("review", "litigation") else context
+                continue
             cat = next((k for k, p in _CATEGORIES if p.search(clause)), None)
             if cat in ("review", "litigation"):
                 context = cat
