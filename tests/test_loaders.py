@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import SEED, needs_shared, real
 from support import synth
 
@@ -179,3 +181,30 @@ def test_real_html_body_found():
     assert doc.extra["发布机构"] == "沭阳县发展和改革局"
     assert doc.paragraphs[0].text.startswith("根据《中华人民共和国政府信息公开条例》")
     assert len(doc.tables) == 3
+
+
+def test_anywhere_words_must_cover_every_markup_pattern(monkeypatch):
+    from textmine import TextmineError
+    from textmine.loaders import crawl
+    from textmine.resources import load_yaml
+
+    cfg = load_yaml("crawl.yaml")
+    body = "一、总体情况 本年度 .MsoNormal {font-size:10pt} 工作 <!-- x --> 正常"
+    assert crawl.strip_chrome(body).split() == ["一、总体情况", "本年度", "工作", "正常"]
+    broken = {**cfg, "anywhere": [*cfg["anywhere"], "xmlns:o"]}
+    monkeypatch.setattr(crawl, "load_yaml", lambda name: broken)
+    crawl._rules.cache_clear()
+    try:
+        with pytest.raises(TextmineError, match="names none of anywhere_words"):
+            crawl._rules()
+    finally:
+        monkeypatch.undo()
+        crawl._rules.cache_clear()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("一二十是（）()、．.。！？；!? \u3000情况问题措施事项概述年0125ab"), max_size=40))
+def test_runon_breaks_are_the_pattern_split(line: str) -> None:
+    from textmine.loaders.text import _RUNON_BREAK, _runon_breaks
+
+    assert _runon_breaks(line) == _RUNON_BREAK.split(line)

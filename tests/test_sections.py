@@ -264,3 +264,4 @@ def test_the_quick_mark_checks_miss_no_glued_heading(text: str) -> None:
         assert text[:1] in S._NUMERALS or S._BARE_ANY.search(text)
     if S._ARABIC_MARK.search(text):
         assert S._ARABIC_ANY.search(text)
+

@@ -27,6 +27,7 @@ class _Rules:
     lead: tuple[re.Pattern[str], ...]
     tail: tuple[re.Pattern[str], ...]
     anywhere: re.Pattern[str]
+    anywhere_words: tuple[str, ...]
 
 
 @cache
@@ -45,9 +46,19 @@ def _rules() -> _Rules:
             lead=tuple(re.compile(p) for p in cfg["lead"]),
             tail=tuple(re.compile(p) for p in cfg["tail"]),
             anywhere=re.compile("|".join(f"(?:{p})" for p in cfg["anywhere"]), re.S),
+            anywhere_words=_words_named(cfg["anywhere"], cfg["anywhere_words"]),
         )
     except (KeyError, TypeError, ValueError, re.error) as exc:  # a broken data file is our bug, said plainly
         raise TextmineError(f"data/crawl.yaml is invalid: {exc}") from None
+
+
+def _words_named(patterns: list[str], words: list[str]) -> tuple[str, ...]:
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise ValueError("anywhere_words must be a list of words")
+    for p in patterns:
+        if not any(w in p for w in words):
+            raise ValueError(f"anywhere pattern {p!r} names none of anywhere_words")
+    return tuple(words)
 
 
 _FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
@@ -76,7 +87,8 @@ def split_header(text: str) -> tuple[dict[str, str], str] | None:
 def strip_chrome(body: str) -> str:
     """Remove markup residue everywhere and the page chrome before and after the article text."""
     rules = _rules()
-    body = rules.anywhere.sub(" ", body)
+    if any(w in body for w in rules.anywhere_words):
+        body = rules.anywhere.sub(" ", body)
     lead = body[: rules.lead_chars]
     ends = list(rules.lead_end.finditer(lead))
     # Everything before the end of the share bar is breadcrumb and buttons, but only when what is cut

@@ -113,6 +113,32 @@ _RUNON_BREAK = re.compile(r"(?<=[。！？；!?])[ \u3000]+(?=\S)|[ \u3000]+(?=(
                           # ... or a heading's last word before a sub-heading ("…改进情况（一）2021年度…")
                           r"|(?<=情况|问题|措施|事项|概述)(?=[（(][一二三四五六七八九十]{1,2}[)）])")
 # (a number after a number is a table cell, "0 02.其他…", not an enumerator)
+# Where a break can start: at a space, or right after a sentence end or a heading's last word.
+_RUNON_AT = re.compile(r"[ \u3000。！？!?况题施项述]")
+
+
+def _runon_breaks(line: str) -> list[str]:
+    """``_RUNON_BREAK.split(line)``, trying the pattern only where a break can start (_RUNON_AT): its
+    alternatives open with lookbehinds, so a plain split tries every position of a page-long line."""
+    out: list[str] = []
+    last = pos = 0
+    tried = blocked = -1
+    for at in _RUNON_AT.finditer(line):
+        i = at.start()
+        p = i if line[i] in " \u3000" else i + 1
+        if p < pos or p == tried or p == blocked:
+            continue
+        tried = p
+        m = _RUNON_BREAK.match(line, p)
+        if m is None:
+            continue
+        out.append(line[last:m.start()])
+        last = pos = m.end()
+        # As in re.split: no second empty match where one ended (a break that consumes starts at a space,
+        # an empty one never does, so no other match can start there).
+        blocked = pos if m.end() == m.start() else -1
+    out.append(line[last:])
+    return out
 _RUNIN_HEADING = re.compile(r"^((?:[一二三四五六七八九十]{1,2}\s*、|[（(][一二三四五六七八九十]{1,2}[)）])\s*(?:(?:19|20)\d{2}年)?[^\s\d。，；：:,;！？]{2,30})[ \u3000]+(?=\S)"
                             r"(?!\S[ \u3000]\S[ \u3000])")  # not inside a letter-spaced label: "附表指 标 名 称"
 
@@ -143,7 +169,7 @@ def split_runon(line: str) -> list[str]:
     """Paragraphs of one very long line: breaks after sentence ends and before enumerators that follow a
     space, and a short numbered heading set off from its body by a space (``一、 概述 按照…``)."""
     out: list[str] = []
-    for piece in _RUNON_BREAK.split(line):
+    for piece in _runon_breaks(line):
         m = _RUNIN_HEADING.match(piece)
         glued = None if m else _glued_subhead(piece)
         if m:
