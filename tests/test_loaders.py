@@ -5,9 +5,9 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from conftest import SEED, needs_shared, real
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import SEED, needs_shared, real
 from support import synth
 
 from textmine.document import Paragraph, Table
