@@ -365,3 +365,24 @@ def test_real_dev_cells_agree_with_gold():
     assert total > 1000
     assert not wrongs, wrongs[:10]
     assert right / total >= 0.95
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=4, max_size=4), st.booleans(), st.booleans())
+def test_column_solve_without_choices_agrees_with_the_search(base, with_results, off):
+    """One cut a row skips the search: the answer must be the search's on the same rows."""
+    from textmine.tables.flat import W, _constraints, _solve
+    from textmine.tables.form import REQUEST_ROWS
+
+    new, carried = base[0], base[1]
+    granted, forward = base[2] + 1, base[3]
+    done = granted - 1 if off else granted  # off: the results add up to more than the total (R2 fails)
+    rows = {"new": new, "carried_over": carried, "granted": granted, "total_processed": done,
+            "carried_forward": new + carried - done if with_results else forward}
+    cuts = {k: [tuple([v] * W)] for k, v in rows.items()}
+    cons = _constraints(list(REQUEST_ROWS))
+    fast = _solve(cuts, cons)
+    searched = _solve({k: c * 2 for k, c in cuts.items()}, cons)  # two equal cuts: the search runs
+    assert {k: bool(v) for k, v in fast.items()} == {k: bool(v) for k, v in searched.items()}
+    assert all(v in ({0}, set()) for v in fast.values())
+    event("solvable" if all(fast.values()) else "contradicted")

@@ -57,11 +57,15 @@ def _nest(cells: dict[Cell, int]) -> dict:
     return out
 
 
+def _has_blank(table: dict) -> bool:
+    return any(v is None for cols in table.values() for v in cols.values())
+
+
 def derive(tables: dict) -> dict:
     """The derived values of the blank cells of ``tables`` (a record's tables part), by table."""
     out: dict = {}
     req = tables.get("requests") or {}
-    if req:
+    if req and _has_blank(req):  # every value derived is a blank's: a table without one has none
         cells: dict[Cell, int] = {}
         rows = [r for r in RESULT_ROWS if r in req]
         for row in req:  # R3: each row's 总计
@@ -72,7 +76,7 @@ def derive(tables: dict) -> dict:
         if cells:
             out["requests"] = _nest(cells)
     app = tables.get("appeals") or {}
-    if app:
+    if app and _has_blank(app):
         cells = {}
         for group in app:  # R4
             _solve(app, (group, "total"), [(group, c) for c in _PARTS], cells)

@@ -337,6 +337,11 @@ def _solve(cuts: dict[str, list[Split]], cons: list[tuple[list[tuple[str, int]],
         kind = "eq" if not signs else ("le" if signs == {1} else "ge" if signs == {-1} else "")
         if kind and known:
             rel.append((known, col, kind))
+    if all(len(c) == 1 for c in cuts.values()):  # the common case: nothing to choose, the relations hold or not
+        sums = [sum(s * cuts[k][0][col] for k, s in terms) for terms, col, _ in rel]
+        ok = all(v == 0 if kind == "eq" else v <= 0 if kind == "le" else v >= 0
+                 for v, (_, _, kind) in zip(sums, rel, strict=True))
+        return {k: {0} if ok else set() for k in cuts}
     order = sorted(cuts, key=lambda k: len(cuts[k]))
     lo = [sum(min(s * c[col] for c in cuts[k]) for k, s in t) for t, col, _ in rel]
     hi = [sum(max(s * c[col] for c in cuts[k]) for k, s in t) for t, col, _ in rel]
@@ -350,9 +355,14 @@ def _solve(cuts: dict[str, list[Split]], cons: list[tuple[list[tuple[str, int]],
     chosen: dict[str, int] = {}
     nodes = [0]
 
+    kinds = [kind for _, _, kind in rel]
+
+    def holds(i: int) -> bool:
+        kind = kinds[i]
+        return (lo[i] <= 0 <= hi[i]) if kind == "eq" else (lo[i] <= 0 if kind == "le" else hi[i] >= 0)
+
     def feasible() -> bool:
-        return all((lo[i] <= 0 <= hi[i]) if kind == "eq" else (lo[i] <= 0 if kind == "le" else hi[i] >= 0)
-                   for i, (_, _, kind) in enumerate(rel))
+        return all(holds(i) for i in range(len(rel)))
 
     def go(depth: int) -> bool:
         nodes[0] += 1
@@ -370,7 +380,8 @@ def _solve(cuts: dict[str, list[Split]], cons: list[tuple[list[tuple[str, int]],
                 lo[ci] += dl
                 hi[ci] += dh
             chosen[key] = i
-            ok = go(depth + 1) if feasible() else True
+            # Only the relations this row takes part in changed; the others held on the way down.
+            ok = go(depth + 1) if all(holds(ci) for ci, _, _ in delta) else True
             for ci, dl, dh in delta:
                 lo[ci] -= dl
                 hi[ci] -= dh
