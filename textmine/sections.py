@@ -163,8 +163,10 @@ def _rules() -> dict:
         "back": set(cfg.get("back", [])),
         "sections": compiled,
         "problems_content": re.compile(cfg["problems_content"]),
-        "back_start": re.compile("|".join(f"(?:{p})" for p in cfg.get("back_start", []))),
-        "back_start_words": _back_start_words(cfg),
+        # Each back_start pattern with the back_start_words it names (see _back_start).
+        "back_start_named": tuple((p, tuple(w for w in _back_start_words(cfg) if w in p))
+                                  for p in cfg.get("back_start", [])),
+        "back_start_compiled": {},  # alternations of the subsets of patterns met so far
         "other_content": re.compile(cfg["other_content"]),
     }
 
@@ -179,9 +181,18 @@ def _back_start_words(cfg: dict) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _may_start_back(text: str) -> bool:
-    """False when ``text`` holds none of the words every back_start match contains."""
-    return any(w in text for w in _rules()["back_start_words"])
+def _back_start(text: str) -> re.Pattern[str] | None:
+    """The alternation of the back_start patterns that name a word ``text`` holds (every match of a pattern
+    contains a word it names), in their order; None when there is none. The patterns try every position
+    of a paragraph, and a common word (附) lets in a paragraph that the others have no chance in."""
+    rules = _rules()
+    which = tuple(i for i, (_, named) in enumerate(rules["back_start_named"]) if any(w in text for w in named))
+    if not which:
+        return None
+    compiled = rules["back_start_compiled"]
+    if which not in compiled:
+        compiled[which] = re.compile("|".join(f"(?:{rules['back_start_named'][i][0]})" for i in which))
+    return compiled[which]
 
 
 def _score_heading(text: str) -> list[tuple[str, float, str]]:
@@ -258,12 +269,18 @@ def _inline_title(rest: str, marker: str) -> tuple[str, float] | None:
 
     if not may_read(longest):
         return None
-    for length in range(2, min(36, len(rest)) + 1):
+    # Titles end before the first stop. may_read only turns true as the prefix grows (the unanchored
+    # patterns have no lookaround or anchor), so the first length it holds for is found by bisection.
+    last = stop.start() if stop else longest
+    first, hi = 2, last + 1
+    while first < hi:
+        mid = (first + hi) // 2
+        if may_read(mid):
+            hi = mid
+        else:
+            first = mid + 1
+    for length in range(first, last + 1):
         title = rest[:length]
-        if _TITLE_STOP.search(title[-1]):
-            break
-        if not may_read(length):
-            continue
         if weak_hit is not None and (strong_any is None or strong_any.search(title) is None):
             continue  # only a strong reading can still change the outcome, and none matches
         readings = _score_heading(marker + title)
@@ -316,8 +333,8 @@ def _split_paragraph(text: str) -> list[str]:
         found = _inline_title(text[m.end():], m.group(1) + "、")
         if found and found[1] >= 12:  # a part number only with its own section's number and title
             cuts.append((m.start(1), m.end() + len(found[0])))
-    back_start = _rules()["back_start"]
-    for m in ([] if not _may_start_back(text) or back_start.match(text) else back_start.finditer(text)):
+    back_start = _back_start(text)
+    for m in ([] if back_start is None or back_start.match(text) else back_start.finditer(text)):
         if m.start() > 0 and (text[m.start() - 1] in _BOUNDARY or text[m.start() - 1] == "日"):
             cuts.append((m.start(), m.start()))
             break
@@ -394,11 +411,10 @@ def split_inline(blocks: list[Block]) -> list[Block]:
 
 def _candidates(blocks: list[Block]) -> list[_Candidate]:
     cands: list[_Candidate] = []
-    back_start = _rules()["back_start"]
     for i, b in enumerate(blocks):
         if not isinstance(b, Paragraph):
             continue
-        if i > 0 and _may_start_back(b.text) and back_start.match(b.text):
+        if i > 0 and (back_start := _back_start(b.text)) is not None and back_start.match(b.text):
             cands.append(_Candidate(i, i, "appendix", 10.0, ""))
             continue
         readings = _score_heading(b.text)
