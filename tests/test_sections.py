@@ -265,3 +265,18 @@ def test_the_quick_mark_checks_miss_no_glued_heading(text: str) -> None:
     if S._ARABIC_MARK.search(text):
         assert S._ARABIC_ANY.search(text)
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("附表件统计指标抄送印发日年月：:。；2024115一、 .xls情况"), max_size=50))
+def test_back_start_subset_finds_what_all_patterns_find(text: str) -> None:
+    """Only the back_start patterns naming a word the paragraph holds are tried: the matches must be
+    those of all the patterns."""
+    import re
+
+    from textmine import sections as S
+
+    every = re.compile("|".join(f"(?:{p})" for p, _ in S._rules()["back_start_named"]))
+    some = S._back_start(text)
+    want = [(m.start(), m.end()) for m in every.finditer(text)]
+    assert want == ([] if some is None else [(m.start(), m.end()) for m in some.finditer(text)])
