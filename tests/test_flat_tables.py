@@ -386,3 +386,20 @@ def test_column_solve_without_choices_agrees_with_the_search(base, with_results,
     assert {k: bool(v) for k, v in fast.items()} == {k: bool(v) for k, v in searched.items()}
     assert all(v in ({0}, set()) for v in fast.values())
     event("solvable" if all(fast.values()) else "contradicted")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789", min_size=1, max_size=6) | st.sampled_from(["-", "—", "0", "10"]),
+                min_size=1, max_size=4),
+       st.integers(0, 120), st.integers(3, 400))
+def test_row_cuts_by_running_sum_are_the_generic_cuts(tokens, total, cap):
+    """Table-3 rows are cut by a search specialised to the sum rule: same cuts, same steps, same cap."""
+    from textmine.tables.flat import W, _sum_cuts, split_cells
+
+    def ok(acc):
+        return sum(acc) <= total and (len(acc) < W - 1 or sum(acc) == total)
+
+    mine, theirs = [0], [0]
+    got = _sum_cuts(tokens, W - 1, total, cap, mine)
+    want = split_cells(" ".join(tokens), ["int"] * (W - 1), ok, cap=cap, steps=theirs, limit=total)
+    assert got == want and mine == theirs
