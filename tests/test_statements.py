@@ -584,3 +584,38 @@ def test_statement_dict_is_asdict_with_its_own_lists() -> None:
     d["answers"].append("s9")
     d["scores"]["other"] = 1.0
     assert s.answers == ["s1"] and s.scores == {"capacity": 0.9}
+
+
+def _sentences_by_character(text: str) -> list[str]:
+    """The sentence split read character by character: the definition the fast split must keep."""
+    from textmine.statements import _CLOSERS, _OPENERS, _TERMINATORS
+
+    out, depth, start, i, n = [], [], 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _OPENERS:
+            depth.append(_OPENERS[ch])
+        elif depth and ch == depth[-1]:
+            depth.pop()
+        elif ch in _TERMINATORS and not depth:
+            j = i + 1
+            while j < n and (text[j] in _CLOSERS or text[j] in _TERMINATORS):
+                j += 1
+            out.append(text[start:j])
+            start = i = j
+            continue
+        i += 1
+        if depth and i - start > 300:
+            depth.clear()
+    if start < n:
+        out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["公开", "。", "；", "！", "“", "”", "《", "》", "（", "）", "(", ")", "’", "\"", " ",
+                                 "加" * 150]), max_size=30).map("".join))
+def test_sentence_split_is_the_character_reading(text: str) -> None:
+    from textmine.statements import _sentences
+
+    assert _sentences(text) == _sentences_by_character(text)

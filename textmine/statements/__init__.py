@@ -35,6 +35,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _TERMINATORS = "。！？；!?;"
 _CLOSERS = "”’」』）)\"'"
 _OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』"}
+_SENTENCE_MARK = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_OPENERS.values()) + _TERMINATORS) + "]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、！？])\s+(?=[\u3400-\u9fff“《（])")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[，。；：！？、）》”’」])|(?<=[（《“‘「])\s+")
@@ -282,9 +283,13 @@ def _sentences(text: str) -> list[str]:
     out: list[str] = []
     depth: list[str] = []
     start = 0
-    i = 0
     n = len(text)
-    while i < n:
+    m = _SENTENCE_MARK.search(text)  # only quotes, brackets and sentence ends change anything
+    while m:
+        i = m.start()
+        # An unbalanced quote must not swallow the rest of the paragraph.
+        if depth and i - start > 300:
+            depth.clear()
         ch = text[i]
         if ch in _OPENERS:
             depth.append(_OPENERS[ch])
@@ -295,12 +300,10 @@ def _sentences(text: str) -> list[str]:
             while j < n and (text[j] in _CLOSERS or text[j] in _TERMINATORS):
                 j += 1
             out.append(text[start:j])
-            start = i = j
+            start = j
+            m = _SENTENCE_MARK.search(text, j)
             continue
-        i += 1
-        # An unbalanced quote must not swallow the rest of the paragraph.
-        if depth and i - start > 300:
-            depth.clear()
+        m = _SENTENCE_MARK.search(text, i + 1)
     if start < n:
         out.append(text[start:])
     return [s.strip() for s in out if s.strip()]
