@@ -619,3 +619,23 @@ def test_sentence_split_is_the_character_reading(text: str) -> None:
     from textmine.statements import _sentences
 
     assert _sentences(text) == _sentences_by_character(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["加强", "公开", "。", " ", "\n", "\u3000", "\t", "培训"]), max_size=25).map("".join),
+       st.lists(st.integers(0, 30), max_size=3))
+def test_statement_spans_skip_white_space_of_the_section(section: str, cuts: list[int]) -> None:
+    """A span covers the statement's characters in the section text whatever white space lies between."""
+    from textmine.statements import locate
+
+    chars = [(i, ch) for i, ch in enumerate(section) if not ch.isspace()]
+    flat = "".join(ch for _, ch in chars)
+    bounds = sorted({min(c, len(flat)) for c in cuts} | {0, len(flat)})
+    pieces = [flat[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    sts = [Statement(f"s{i}", "measure", p) for i, p in enumerate(pieces)]
+    locate(sts, section)
+    for s in sts:
+        assert s.span is not None
+        a, b = s.span
+        assert "".join(section[a:b].split()) == "".join(s.text.split())
+        assert not section[a].isspace() and not section[b - 1].isspace()

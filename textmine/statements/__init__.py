@@ -20,6 +20,7 @@ the key-word links; it is built once, lazily, on first need.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _TERMINATORS = "。！？；!?;"
 _CLOSERS = "”’」』）)\"'"
 _OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』"}
+_SPACE_RUN = re.compile(r"\s+")
 _SENTENCE_MARK = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_OPENERS.values()) + _TERMINATORS) + "]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、！？])\s+(?=[\u3400-\u9fff“《（])")
@@ -668,8 +670,19 @@ def locate(statements: Sequence[Statement], section_text: str) -> None:
     Statements are cleaned (layout spaces out), so the search skips white space in the section text;
     a statement not found keeps ``span = None``.
     """
-    chars = [(i, ch) for i, ch in enumerate(section_text) if not ch.isspace()]
-    flat = "".join(ch for _, ch in chars)
+    flat = _SPACE_RUN.sub("", section_text)
+    # Index k of ``flat`` is k plus the white space before it in the text: the runs of white space, each
+    # with the flat index it precedes and the spaces removed up to its end (runs are few; characters many).
+    before: list[int] = []
+    removed: list[int] = []
+    for m in _SPACE_RUN.finditer(section_text):
+        before.append(m.start() - (removed[-1] if removed else 0))
+        removed.append((removed[-1] if removed else 0) + m.end() - m.start())
+
+    def at(k: int) -> int:
+        j = bisect.bisect_right(before, k)
+        return k + (removed[j - 1] if j else 0)
+
     pos = 0
     for st in statements:
         needle = "".join(st.text.split())
@@ -677,5 +690,5 @@ def locate(statements: Sequence[Statement], section_text: str) -> None:
         if k < 0:
             k = flat.find(needle)  # out of order (a heading title joined to its body): search it all
         if k >= 0 and needle:
-            st.span = (chars[k][0], chars[k + len(needle) - 1][0] + 1)
+            st.span = (at(k), at(k + len(needle) - 1) + 1)
             pos = k + len(needle)
