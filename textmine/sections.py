@@ -184,7 +184,7 @@ def _back_start_words(cfg: dict) -> tuple[str, ...]:
 def _back_start(text: str) -> re.Pattern[str] | None:
     """The alternation of the back_start patterns that name a word ``text`` holds (every match of a pattern
     contains a word it names), in their order; None when there is none. The patterns try every position
-    of a paragraph, and a common word (附) lets in a paragraph that the others have no chance in."""
+    of a paragraph: one common word (附, 印发) must not send a paragraph through all of them."""
     rules = _rules()
     which = tuple(i for i, (_, named) in enumerate(rules["back_start_named"]) if any(w in text for w in named))
     if not which:
