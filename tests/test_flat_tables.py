@@ -393,13 +393,15 @@ def test_column_solve_without_choices_agrees_with_the_search(base, with_results,
                 min_size=1, max_size=4),
        st.integers(0, 120), st.integers(3, 400))
 def test_row_cuts_by_running_sum_are_the_generic_cuts(tokens, total, cap):
-    """Table-3 rows are cut by a search specialised to the sum rule: same cuts, same steps, same cap."""
-    from textmine.tables.flat import W, _sum_cuts, split_cells
+    """Table-3 rows are cut with the sum rule kept on a running sum: the cuts, steps and cap of the same
+    rule given as a check of each prefix."""
+    from textmine.tables.flat import W, split_cells
 
     def ok(acc):
         return sum(acc) <= total and (len(acc) < W - 1 or sum(acc) == total)
 
+    run = " ".join(tokens)
     mine, theirs = [0], [0]
-    got = _sum_cuts(tokens, W - 1, total, cap, mine)
-    want = split_cells(" ".join(tokens), ["int"] * (W - 1), ok, cap=cap, steps=theirs, limit=total)
+    got = split_cells(run, ["int"] * (W - 1), cap=cap, steps=mine, limit=total, total=total)
+    want = split_cells(run, ["int"] * (W - 1), ok, cap=cap, steps=theirs, limit=total)
     assert got == want and mine == theirs

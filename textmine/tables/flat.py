@@ -61,13 +61,14 @@ def _valid(piece: str, kind: str) -> bool:
 
 
 def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool] | None = None,
-                cap: int = STEP_CAP, steps: list[int] | None = None, limit: int | None = None
-                ) -> list[Split] | None:
+                cap: int = STEP_CAP, steps: list[int] | None = None, limit: int | None = None,
+                total: Cell | None = None) -> list[Split] | None:
     """Every cut of ``run`` into ``len(kinds)`` cells (spaces are cell boundaries); None past ``cap`` steps.
 
     ``ok(prefix)`` prunes: it is called after each cell is added and must return False for a prefix that
-    cannot be completed (e.g. a finished row whose total is not the sum of its parts). ``steps`` shares
-    one step counter between calls; ``limit`` bounds every cell (longer pieces are not tried).
+    cannot be completed (e.g. a finished row whose total is not the sum of its parts). ``total`` is that
+    rule for sums, kept on a running sum: every prefix adds up to at most ``total``, the full cut to it.
+    ``steps`` shares one step counter between calls; ``limit`` bounds every cell (longer pieces are not tried).
     """
     tokens = run.split()
     n = len(kinds)
@@ -81,7 +82,7 @@ def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool]
     out: list[Split] = []
     acc: list[Cell] = []
 
-    def go(ti: int, ci: int) -> bool:
+    def go(ti: int, ci: int, sofar: Cell) -> bool:
         steps[0] += 1
         if steps[0] > cap:
             return False
@@ -95,10 +96,10 @@ def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool]
         if not 1 + rest_tokens <= need <= len(tok) - ci + rest_chars:
             return True
         kind = kinds[len(acc)]
-        ends = [len(tok)] if ci == 0 and tok in _DASHES else range(ci + 1, len(tok) + 1)
-        for j in ends:
+        dash = tok in _DASHES
+        for j in ([len(tok)] if ci == 0 and dash else range(ci + 1, len(tok) + 1)):
             piece = tok[ci:j]
-            if tok in _DASHES:
+            if dash:
                 value: Cell = 0
             elif _valid(piece, kind):
                 value = float(piece) if "." in piece else int(piece)
@@ -107,15 +108,15 @@ def split_cells(run: str, kinds: Sequence[str], ok: Callable[[list[Cell]], bool]
             else:
                 continue
             acc.append(value)
-            good = ok is None or ok(acc)
-            nti, nci = (ti + 1, 0) if j == len(tok) else (ti, j)
-            cont = go(nti, nci) if good else True
+            now = sofar + value
+            good = (ok is None or ok(acc)) and (total is None or now <= total and (len(acc) < n or now == total))
+            cont = go(*((ti + 1, 0) if j == len(tok) else (ti, j)), now) if good else True
             acc.pop()
             if not cont:
                 return False
         return True
 
-    return out if go(0, 0) else None
+    return out if go(0, 0, 0) else None
 
 
 def _row_splits(run: str, cap: int = STEP_CAP) -> list[Split] | None:
@@ -136,60 +137,11 @@ def _row_splits(run: str, cap: int = STEP_CAP) -> list[Split] | None:
         if not _valid(piece, "int") or not head or len(head.replace(" ", "")) > (W - 1) * t:
             continue
         total = int(piece)
-        cuts = _sum_cuts(head.split(), W - 1, total, cap, steps)
+        cuts = split_cells(head, ["int"] * (W - 1), cap=cap, steps=steps, limit=total, total=total)
         if cuts is None:
             return None
         out += [(*c, total) for c in cuts]
     return out
-
-
-def _sum_cuts(tokens: list[str], n: int, total: int, cap: int, steps: list[int]) -> list[Split] | None:
-    """``split_cells(" ".join(tokens), ["int"] * n, ok, cap, steps, limit=total)`` where ``ok`` lets a
-    prefix through while its sum is at most ``total`` and a full row only when it is ``total``: the same
-    cuts in the same order after the same steps, with a running sum instead of a call per prefix
-    (this is most of the time of reading a flattened table 3)."""
-    if not tokens:
-        return []
-    if n >= 5 and sum(len(t) for t in tokens) > MAX_EXTRA * n + 8:
-        return None
-    after = [(len(tokens) - ti - 1, sum(len(t) for t in tokens[ti + 1:])) for ti in range(len(tokens))]
-    out: list[Split] = []
-    acc: list[int] = []
-
-    def go(ti: int, ci: int, sofar: int) -> bool:
-        steps[0] += 1
-        if steps[0] > cap:
-            return False
-        if ti == len(tokens):
-            if len(acc) == n:
-                out.append(tuple(acc))
-            return True
-        tok = tokens[ti]
-        need = n - len(acc)
-        rest_tokens, rest_chars = after[ti]
-        if not 1 + rest_tokens <= need <= len(tok) - ci + rest_chars:
-            return True
-        dash = tok in _DASHES
-        for j in ([len(tok)] if ci == 0 and dash else range(ci + 1, len(tok) + 1)):
-            if dash:
-                value = 0
-            else:
-                piece = tok[ci:j]
-                if len(piece) > 19 or not (piece.isascii() and piece.isdigit()) or (piece[0] == "0" and j - ci > 1):
-                    continue
-                value = int(piece)
-                if value > total:
-                    break  # a longer piece is larger still
-            acc.append(value)
-            now = sofar + value
-            good = now <= total and (len(acc) < n or now == total)
-            cont = go(*((ti + 1, 0) if j == len(tok) else (ti, j)), now) if good else True
-            acc.pop()
-            if not cont:
-                return False
-        return True
-
-    return out if go(0, 0, 0) else None
 
 
 def _direct(run: str, n: int) -> bool:
