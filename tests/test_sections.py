@@ -280,3 +280,26 @@ def test_back_start_subset_finds_what_all_patterns_find(text: str) -> None:
     some = S._back_start(text)
     want = [(m.start(), m.end()) for m in every.finditer(text)]
     assert want == ([] if some is None else [(m.start(), m.end()) for m in some.finditer(text)])
+
+
+@pytest.mark.parametrize("line", ["五、存在的主要问题及改进情况", "（二）主动公开政府信息情况", "3、收到和处理政府信息公开申请情况",
+                                  "我们将继续做好公开工作。", "六、其他需要报告事项"])
+def test_heading_readings_are_cached_per_line_and_immutable(line: str) -> None:
+    """A report scores the same short line many times (alone, joined to the next, as a glued prefix): the
+    cached readings must be the uncached ones, and a tuple no caller can change for the next report."""
+    from textmine import sections as S
+
+    S._score_short_line.cache_clear()
+    first = S._score_heading(line)
+    assert first == S._score_short_line.__wrapped__(line)
+    assert isinstance(first, tuple) and all(isinstance(r, tuple) for r in first)
+    assert S._score_heading(line) is first and S._score_short_line.cache_info().hits == 1
+    assert bool(first) == (line != "我们将继续做好公开工作。")
+
+
+def test_long_lines_are_not_heading_candidates_nor_cached() -> None:
+    from textmine import sections as S
+
+    S._score_short_line.cache_clear()
+    assert S._score_heading("五、存在的主要问题及改进情况" + "，" * 60) == ()
+    assert S._score_short_line.cache_info().currsize == 0

@@ -195,21 +195,24 @@ def _back_start(text: str) -> re.Pattern[str] | None:
     return compiled[which]
 
 
-def _score_heading(text: str) -> list[tuple[str, float, str]]:
+def _score_heading(text: str) -> tuple[tuple[str, float, str], ...]:
     """Candidate (key, score, title) readings of one heading-like line."""
-    if len(text) > 60:
-        return []
+    return () if len(text) > 60 else _score_short_line(text)
+
+
+@lru_cache(maxsize=8192)  # a report tries the same short lines many times (alone, joined, as glued prefixes)
+def _score_short_line(text: str) -> tuple[tuple[str, float, str], ...]:
     num = split_numbering(text)
     title = num.rest.rstrip("。．.:：；; ")
     if not title or len(title) > 36:
-        return []
+        return ()
     # A line of running text with a sentence inside is not a heading.
     if re.search(r"[。；;]", title) or (len(title) > 22 and "，" in title):
-        return []
+        return ()
     out = []
     rules = _rules()
     if rules["title_any"] is None or rules["title_any"].search(title) is None:
-        return out
+        return ()
     for key, spec in rules["sections"].items():
         if num.style in ("paren_cn", "paren_ar") and (key in rules["merge"] or key in rules["back"]):
             continue  # （二）下一步打算 is a subsection of the problems part, never a part of its own
@@ -232,7 +235,7 @@ def _score_heading(text: str) -> list[tuple[str, float, str]]:
         base -= max(0, len(title) - len(spec["canonical"]) - 6) * 0.3
         if base > 0:
             out.append((key, base, text.strip()))
-    return out
+    return tuple(out)
 
 
 _INLINE_MARK = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,2})\s*[、.．]\s*")
