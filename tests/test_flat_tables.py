@@ -405,3 +405,28 @@ def test_row_cuts_by_running_sum_are_the_generic_cuts(tokens, total, cap):
     got = split_cells(run, ["int"] * (W - 1), cap=cap, steps=mine, limit=total, total=total)
     want = split_cells(run, ["int"] * (W - 1), ok, cap=cap, steps=theirs, limit=total)
     assert got == want and mine == theirs
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from("0123456789"), min_size=7, max_size=7) | st.lists(st.sampled_from("0001"), min_size=7, max_size=7),
+       st.lists(st.booleans(), min_size=6, max_size=6))
+def test_a_row_of_seven_digits_is_cut_as_the_search_cuts_it(digits, spaces):
+    """A table-3 run of exactly seven digits has one cell a digit: the shortcut must give what the
+    search over every cut gives (the one cut when the six add up to the total, else none), whatever the spaces."""
+    from textmine.tables import flat
+
+    run = digits[0] + "".join((" " if sp else "") + d for sp, d in zip(spaces, digits[1:], strict=True))
+    want = [(*c, int(digits[-1])) for c in flat.split_cells(run[:-1].rstrip(), ["int"] * 6,
+                                                            limit=int(digits[-1]), total=int(digits[-1]))]
+    assert flat._row_splits(run) == want
+    event("adds up" if want else "does not add up")
+
+
+def test_seven_digit_rows_and_their_neighbours():
+    from textmine.tables import flat
+
+    assert flat._row_splits("0000000") == [(0,) * 7]
+    assert flat._row_splits("1 0 1 0 0 0 2") == [(1, 0, 1, 0, 0, 0, 2)]
+    assert flat._row_splits("1000002") == []  # 1+0+0+0+0+0 is not 2, and no other cut exists
+    assert flat._row_splits("- 000000") == [(0,) * 7]  # a dash is a printed 0: the search, not the shortcut
+    assert flat._row_splits("100000010") == [(10, 0, 0, 0, 0, 0, 10)]  # nine digits: the search
