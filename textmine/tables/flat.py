@@ -130,7 +130,7 @@ def _row_splits(run: str, cap: int = STEP_CAP) -> list[Split] | None:
         return []
     digits = "".join(tokens)
     if len(digits) == W and digits.isascii() and digits.isdigit():
-        # One digit a cell is the only cut (2 in 3 rows of real reports, mostly "0000000"): the search
+        # One digit a cell is the only cut (nearly every row of the real crawler dumps, mostly "0000000"): the search
         # would find just it, when the six add up to the seventh.
         cells = tuple(map(int, digits))
         return [cells] if sum(cells[:-1]) == cells[-1] else []
