@@ -130,8 +130,8 @@ def _row_splits(run: str, cap: int = STEP_CAP) -> list[Split] | None:
         return []
     digits = "".join(tokens)
     if len(digits) == W and digits.isascii() and digits.isdigit():
-        # One digit a cell is the only cut (nearly every row of the real crawler dumps, mostly "0000000"): the search
-        # would find just it, when the six add up to the seventh.
+        # Seven digits, seven cells: one digit a cell is the only cut, kept when the six add up to the
+        # seventh. Nearly every row of the real crawler dumps is one ("0000000"), so they skip the search.
         cells = tuple(map(int, digits))
         return [cells] if sum(cells[:-1]) == cells[-1] else []
     if len(digits) > MAX_EXTRA * W + 8:
