@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from textmine import batch
 from textmine.loaders import limits
@@ -34,6 +38,17 @@ def test_editing_a_plot_label_keeps_the_stores_but_editing_a_parser_does_not(tmp
     (copy / "sections.py").write_text((copy / "sections.py").read_text(encoding="utf-8") + "\n# x\n",
                                       encoding="utf-8")
     assert batch.code_fingerprint(copy) != before
+
+
+def test_the_cache_key_is_computed_when_first_asked_for_not_at_import() -> None:
+    # In a fresh interpreter: this one's tests may have asked for the key already.
+    code = ("import textmine.batch as b, textmine.corpus as c; n = b.cache_version.cache_info().currsize; "
+            "k = c.CACHE_VERSION; print(n, b.cache_version.cache_info().currsize, k == b.cache_version())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "1", "True"]
+    assert batch.cache_version() == batch.CACHE_VERSION == batch.code_fingerprint()
+    with pytest.raises(AttributeError):
+        batch.NOT_A_NAME  # noqa: B018
 
 
 def test_the_batch_reads_limits_when_used(monkeypatch) -> None:

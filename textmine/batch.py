@@ -3,7 +3,7 @@
 :func:`parse_file` is the pure per-file step (path in, JSON record or error out), the same locally, in
 worker processes and on a Dask cluster. :func:`parse_many` maps it over files with a watchdog that
 stops a worker stuck in C code or holding too much memory. Files are identified by content hash; the
-cache key :data:`CACHE_VERSION` covers the code and data that change parse results.
+cache key :func:`cache_version` covers the code and data that change parse results.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from .errors import TextmineError, shown
 from .loaders import FORMATS
 from .loaders import limits as _limits
 
-__all__ = ["CACHE_VERSION", "cacheable", "code_fingerprint", "file_hash", "find_reports", "hash_files", "parse_code_files",
+__all__ = ["cache_version", "cacheable", "code_fingerprint", "file_hash", "find_reports", "hash_files", "parse_code_files",
            "parse_file", "parse_files", "parse_many", "tag_and_finish"]
 
 
@@ -91,8 +92,19 @@ def code_fingerprint(pkg: Path | None = None) -> str:
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 
-# Records parsed by another textmine (or after the parse code or data changed) are parsed again.
-CACHE_VERSION = code_fingerprint()
+@lru_cache(maxsize=1)
+def cache_version() -> str:
+    """The store's cache key, :func:`code_fingerprint` of this installation, computed on first use: reading
+    the imports of the parse code takes a third of a second, which a worker that only parses, or a command
+    without a store, never needs. Records parsed by another textmine (or after the parse code or data
+    changed) are parsed again."""
+    return code_fingerprint()
+
+
+def __getattr__(name: str) -> str:
+    if name == "CACHE_VERSION":  # the old constant, now computed when first asked for
+        return cache_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Files a report folder often holds that are not reports: (reason, hint) per suffix family. They are

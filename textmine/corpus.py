@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Re-exported: textmine.corpus.parse_file and friends were the batch API before textmine.batch.
-from .batch import CACHE_VERSION, cacheable, file_hash, find_reports, hash_files, parse_file, parse_many
+from .batch import cache_version, cacheable, file_hash, find_reports, hash_files, parse_file, parse_many
 from .errors import TextmineError, shown
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _parse_many = parse_many  # the old private name, for code written against it
 
-__all__ = ["CACHE_VERSION", "Corpus", "file_hash", "find_reports", "hash_files", "load_agency_map", "parse_file",
+
+def __getattr__(name: str) -> str:
+    if name == "CACHE_VERSION":  # re-exported as textmine.batch has it: computed when first asked for
+        return cache_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+__all__ = ["Corpus", "cache_version", "file_hash", "find_reports", "hash_files", "load_agency_map", "parse_file",
            "parse_many"]
 
 
@@ -76,7 +82,7 @@ class Corpus:
             if st is None:  # the location cannot be written: parse everything, keep nothing
                 parse_many(list(hashes.items()), workers, progress, lambda r: results.__setitem__(r["path"], r))
                 return cls._from_results(files, results, failed, str(path), None, len(hashes), mapping)
-            known = st.known(CACHE_VERSION)
+            known = st.known(cache_version())
             todo = []
             for p, h in hashes.items():
                 if h in known:
@@ -89,7 +95,7 @@ class Corpus:
             def sink(res: dict) -> None:
                 results[res["path"]] = res
                 if cacheable(res):
-                    st.put(res["hash"], shown(res["path"]), CACHE_VERSION, res.get("record"), res.get("error"))
+                    st.put(res["hash"], shown(res["path"]), cache_version(), res.get("record"), res.get("error"))
 
             parse_many(todo, workers, progress, sink)
             corpus = cls._from_results(files, results, failed, str(path), str(store_path), len(todo), mapping)
@@ -97,7 +103,7 @@ class Corpus:
             # ingest writes them), so a warm `stats` on a folder with duplicates takes the full path.
             kept = {r["source"] for r in corpus.records}
             written = [(p, r["hash"]) for p, r in results.items() if r.get("record") and r.get("hash") and p in kept]
-            st.save_frames(corpus.frames_for_store(), frames_key(CACHE_VERSION, written, mapping))
+            st.save_frames(corpus.frames_for_store(), frames_key(cache_version(), written, mapping))
         return corpus
 
     @classmethod

@@ -66,7 +66,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
     """Parse every new or changed report under ``folder`` into the store, then rebuild the frames
     (DuckDB tables, and Parquet datasets partitioned by year under ``parquet``) from the store in batches.
     The derived tables are replaced in one transaction; the Parquet folder is replaced whole."""
-    from .batch import CACHE_VERSION, find_reports, hash_files
+    from .batch import cache_version, find_reports, hash_files
     from .corpus import load_agency_map
     from .parquet_tree import ParquetTree, check_replaceable
     from .store import default_store_path
@@ -84,7 +84,7 @@ def ingest(folder: str | os.PathLike, *, store: str | os.PathLike | None = None,
     hashes, failed = hash_files(files)
     failed[:0] = unlisted
     with _open_store(store_path) as (st, kept):
-        known = st.known_hashes(CACHE_VERSION)  # once: a query per file made a warm 10,000 take 34 s
+        known = st.known_hashes(cache_version())  # once: a query per file made a warm 10,000 take 34 s
         todo = [(p, h) for p, h in hashes.items() if h not in known]
         _parse_into(st, todo, engine, scheduler, workers, progress, failed)
         t_parse = time.perf_counter() - t0
@@ -134,10 +134,10 @@ def _open_store(path: Path | None):
 def _parse_into(st, todo: list[tuple[str, str]], engine: str, scheduler: str | None, workers: int | None,
                 progress: bool | None, failed: list[dict]) -> None:
     """Parse ``todo`` and commit the records to the store in batches from a writer thread."""
-    from .batch import CACHE_VERSION, cacheable, parse_many
+    from .batch import cache_version, cacheable, parse_many
     from .store import RecordWriter
 
-    writer = RecordWriter(st, CACHE_VERSION)
+    writer = RecordWriter(st, cache_version())
 
     def sink(res: dict) -> None:
         if cacheable(res):  # a timeout or a memory kill is this run's, not the file's: never cached
@@ -165,13 +165,13 @@ def _documents(st, hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[d
     """The files that are documents (content hash -> [path]) and the duplicates, as Corpus finds them:
     :func:`textmine.duplicates.find_duplicates` over the folder order, with each stored text hash. A
     failure keeps every path of its content (each is listed as failed, as Corpus lists them)."""
-    from .batch import CACHE_VERSION
+    from .batch import cache_version
     from .duplicates import find_duplicates
     from .store import decode_record
 
     text_of: dict[str, str | None] = {}
     cur = st.con.cursor()  # in chunks: the records of a large corpus are not held at once
-    cur.execute("SELECT hash, record FROM files WHERE version = ? AND record IS NOT NULL", [CACHE_VERSION])
+    cur.execute("SELECT hash, record FROM files WHERE version = ? AND record IS NOT NULL", [cache_version()])
     while chunk := cur.fetchmany(500):
         for h, rec_json in chunk:
             rec = decode_record(rec_json)  # a damaged row (False) is parsed again later: unique by content
@@ -192,11 +192,11 @@ def _stored_records(st, paths_of: dict[str, list[str]], batch: int, failed: list
     """Batches of the stored records of the documents now in the folder (``paths_of``: content hash ->
     paths; failures go to ``failed``, one per path). A damaged row is parsed again here, and the fresh result goes to
     ``redo`` (written back later); ``written`` gets the (path, hash) of each record yielded."""
-    from .batch import CACHE_VERSION, parse_file
+    from .batch import cache_version, parse_file
     from .store import decode_record
 
     cur = st.con.cursor()
-    cur.execute("SELECT hash, record, error FROM files WHERE version = ?", [CACHE_VERSION])
+    cur.execute("SELECT hash, record, error FROM files WHERE version = ?", [cache_version()])
     while chunk := cur.fetchmany(batch):
         records = []
         for h, rec_json, err in chunk:
@@ -227,7 +227,7 @@ def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, fai
 
     import pandas as pd
 
-    from .batch import CACHE_VERSION
+    from .batch import cache_version
     from .frames import COLUMNS, FINDING_COLUMNS, FrameRows, build_frames, frame, portable
     from .store import DERIVED, frames_key
     from .validate import iter_corpus
@@ -236,7 +236,7 @@ def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, fai
     redo: list[dict] = []
     written: list[tuple[str, str]] = []  # (path, hash) of the records in the tables
     n_docs = 0
-    with st.derived(lambda: frames_key(CACHE_VERSION, written, mapping)) as append:
+    with st.derived(lambda: frames_key(cache_version(), written, mapping)) as append:
         for records in _stored_records(st, keep, batch, failed, redo, written):
             rows = FrameRows()
             for rec in records:
@@ -257,7 +257,7 @@ def _write_frames(st, keep: dict[str, list[str]], mapping, tree, batch: int, fai
     if tree is not None:  # from the tables just swapped in
         for name in (n for n in DERIVED if n != "failed"):
             _copy_to_parquet(st, tree, name, batch)
-    st.put_many([(r["hash"], r["path"], CACHE_VERSION, r.get("record"), r.get("error")) for r in redo])
+    st.put_many([(r["hash"], r["path"], cache_version(), r.get("record"), r.get("error")) for r in redo])
     return n_docs
 
 

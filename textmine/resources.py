@@ -9,7 +9,12 @@ from typing import Any
 
 
 def data_path(name: str) -> Path:
-    return Path(str(resources.files("textmine") / "data" / name))
+    return _data_dir() / name
+
+
+@cache
+def _data_dir() -> Path:  # resources.files costs ~25 µs, and the parse asks for a rules file per report
+    return Path(str(resources.files("textmine") / "data"))
 
 
 # A codebook or agency map has a few thousand nodes; aliases that expand to more are a "billion

@@ -118,7 +118,7 @@ def stats_for_dir(path, *, store=None, workers: int | None = None, progress: boo
 
 def _warm_stats(path, store, agency_map) -> dict | None:
     """The statistics from a warm store, or None when the store is not warm for ``path``."""
-    from .batch import CACHE_VERSION, find_reports, hash_files
+    from .batch import cache_version, find_reports, hash_files
     from .corpus import load_agency_map
     from .store import Store, default_store_path, frames_key
 
@@ -134,11 +134,11 @@ def _warm_stats(path, store, agency_map) -> dict | None:
     try:
         with Store(store_path, read_only=True) as st:
             rows = {h: (has_record, err) for h, has_record, err in st.con.execute(
-                "SELECT hash, record IS NOT NULL, error FROM files WHERE version = ?", [CACHE_VERSION]).fetchall()}
+                "SELECT hash, record IS NOT NULL, error FROM files WHERE version = ?", [cache_version()]).fetchall()}
             if any(h not in rows for h in hashes.values()):
                 return None  # something to parse
             written = [(p, h) for p, h in hashes.items() if rows[h][0]]
-            if not written or st.derived_key() != frames_key(CACHE_VERSION, written, mapping):
+            if not written or st.derived_key() != frames_key(cache_version(), written, mapping):
                 return None
             for f in files:  # the stored failures, in file order (as Corpus lists them)
                 h = hashes.get(str(f))
