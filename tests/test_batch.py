@@ -51,6 +51,18 @@ def test_the_cache_key_is_computed_when_first_asked_for_not_at_import() -> None:
         batch.NOT_A_NAME  # noqa: B018
 
 
+def test_a_parse_loads_neither_scikit_learn_nor_pandas() -> None:
+    # spaCy loads the textmine_themes entry point whenever it builds a pipeline, the parse's tokenizer
+    # too: what that module imports at the top, every worker pays for at start-up.
+    code = ("import sys; from textmine.batch import parse_files; from textmine.resources import sample_corpus; "
+            "f = next(p for p in sorted(sample_corpus().iterdir()) if p.suffix == '.txt'); "
+            "r = parse_files([(str(f), None)])[0]; assert r.get('record'), r; "
+            "from textmine.statements import _nlp; _nlp(); "  # spaCy's pipeline built, its entry points loaded
+            "print(sorted(m for m in ('sklearn', 'scipy', 'pandas', 'spacy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["['spacy']"]
+
+
 def test_the_batch_reads_limits_when_used(monkeypatch) -> None:
     monkeypatch.setenv("TEXTMINE_FILE_TIMEOUT", "7")
     assert limits.FILE_TIMEOUT == 7

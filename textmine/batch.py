@@ -347,13 +347,20 @@ def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: flo
             resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
         except (ImportError, ValueError, OSError):
             pass
+    # (Not the scikit-learn estimator: the shipped tagger predicts in numpy, and a parse never needs it.)
     for mod in ("textmine.report", "textmine.meta", "textmine.tables", "textmine.validate",
-                "textmine.statements", "textmine.themes.stage", "textmine.themes.estimator",
-                "textmine.themes.calibration", "textmine.tables.flat"):
+                "textmine.statements", "textmine.themes.stage", "textmine.themes.calibration",
+                "textmine.tables.flat"):
         try:  # import time is not the first file's: the watchdog clock starts after this
             importlib.import_module(mod)
         except Exception:
             pass
+    try:  # nor spaCy's Chinese pipeline and jieba's dictionary (the statement links' words)
+        from .statements import _words
+
+        _words("政府信息公开工作")
+    except Exception:
+        pass
     batched = parse is parse_file
     if batched:
         try:  # the model and the word tables load now, not in the first file's time

@@ -22,7 +22,7 @@ model and the rule tagger.
 import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import spacy
@@ -32,8 +32,12 @@ from spacy.training import Example
 from spacy.util import minibatch
 
 from .codebook import OTHER, CodebookLike, resolve_codebook
-from .estimator import ThemeClassifier
-from .labels import as_texts, normalise_gold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .estimator import ThemeClassifier
+
+# spaCy loads this module through the entry point whenever it builds any pipeline (the parse's own Chinese
+# tokenizer too): the model's modules (scikit-learn, SciPy, pandas: a second and a half) load on use.
 
 if not Doc.has_extension("themes"):
     Doc.set_extension("themes", default=None)
@@ -41,7 +45,9 @@ if not Doc.has_extension("themes"):
 MODEL_FILE = "model.npz"
 
 
-def _load_model(ref: str) -> ThemeClassifier:
+def _load_model(ref: str) -> "ThemeClassifier":
+    from .estimator import ThemeClassifier
+
     return ThemeClassifier.pretrained() if ref == "pretrained" else ThemeClassifier.load(ref)
 
 
@@ -56,7 +62,7 @@ class ThemesComponent:
         self._model = classifier  # loaded on first use, so a saved pipeline does not need the original path
 
     @property
-    def model(self) -> ThemeClassifier:
+    def model(self) -> "ThemeClassifier":
         if self._model is None:
             self._model = _load_model(self.model_ref)
         return self._model
@@ -100,6 +106,8 @@ class ThemesComponent:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ThemesComponent":
         import srsly
 
+        from .estimator import ThemeClassifier
+
         path = Path(path)
         self._model = ThemeClassifier.load(path / MODEL_FILE)
         self.threshold = srsly.read_json(path / "cfg.json").get("threshold")
@@ -112,6 +120,8 @@ class ThemesComponent:
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "ThemesComponent":
         import srsly
+
+        from .estimator import ThemeClassifier
 
         msg = srsly.msgpack_loads(data)
         self._model = ThemeClassifier.from_bytes(msg["model"])
@@ -134,6 +144,8 @@ def train_spacy_textcat(texts: Iterable[str], theme_lists: Iterable[Any], n_iter
     Uses ``spacy.blank("zh")`` with its default character segmenter, so nothing is downloaded.
     Labels are the codebook's theme ids; a statement with none of them is ``other``.
     """
+    from .labels import as_texts, normalise_gold
+
     texts = as_texts(texts)
     cb = resolve_codebook(codebook)
     gold = normalise_gold(theme_lists, cb)
