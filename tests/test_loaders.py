@@ -208,3 +208,19 @@ def test_runon_breaks_are_the_pattern_split(line: str) -> None:
     from textmine.loaders.text import _RUNON_BREAK, _runon_breaks
 
     assert _runon_breaks(line) == _RUNON_BREAK.split(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=["Cs"]),
+                        max_size=40) | st.sampled_from(["", "予以公开", "（七）总计", "ａｂｃ１２", "한국어", "😀中"]),
+                max_size=12),
+       st.text(alphabet="\ud800\udfff a中", max_size=6))
+def test_line_widths_in_one_pass_are_each_lines_width(lines: list[str], odd: str) -> None:
+    # The loaders measure every line at once (numpy over the code points); the definition is per line,
+    # per character: East Asian wide and full-width characters count two. Lone surrogates come from
+    # undecodable bytes kept by an error handler.
+    from textmine.textutil import display_width, display_widths
+
+    lines = [*lines, odd]
+    assert display_widths(lines) == [display_width(x) for x in lines]
+    assert display_widths([]) == []
