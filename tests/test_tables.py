@@ -37,6 +37,8 @@ from textmine.tables import (
     REQUEST_COLUMNS,
     REQUEST_ROWS,
     RESULT_ROWS,
+    _labels,
+    norm_label,
     parse_number,
     parse_requests,
     parse_tables,
@@ -664,3 +666,31 @@ def test_a_number_reads_the_same_in_every_digit_script(ascii_text: str, script: 
 
     other = ascii_text.translate(str.maketrans("0123456789", script))
     assert _parse_number(other) == _parse_number(ascii_text)
+
+
+_PROACTIVE = _labels()["proactive"]
+_TERMS = sorted({v for r in _PROACTIVE["rows"] for v in r["labels"]}
+                | {v for vs in _PROACTIVE["fields"].values() for v in vs})
+# Every piece of every row label and field header, and what glues to them in flattened text: numbering
+# marks, numbers, units, dashes, spaces, punctuation.
+_PIECES = sorted({t[i:j] for t in _TERMS for i in range(len(t)) for j in range(i + 1, len(t) + 1)}) + [
+    "一", "二", "十", "、", ".", "．", "（", "）", "(", ")", "（一）", "一、", "1.", "2、", "(3)", "0", "5", "12",
+    "3.5", "-", "—", "/", "无", " ", "  ", "\u3000", "万元", "元", "件", "个", "，", "。", "：", "公开", "本年",
+    "数量", "a", "Z", "１２", "％", "%", "+", "第", "年", "2023"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
+def test_a_line_without_table_2_terms_is_skipped_for_what_it_is(pieces: list[str]) -> None:
+    # parse_proactive reads a text line only when its normal form holds a row label or a field header:
+    # each piece between its number runs normalises to a piece of the line's normal form, so a line
+    # without a term reads as nothing (no row, the header left as it was).
+    from textmine.tables.form import _segments
+    from textmine.tables.proactive import _may_hold_terms, _proactive_vocab, _text_rows2
+
+    line = "".join(pieces)
+    whole = norm_label(line)
+    assert all(norm_label(text) in whole for text, _ in _segments(line))
+    if not _may_hold_terms(whole, *_proactive_vocab()):
+        header = {"text_fields": ["issued"], "yuan": True}
+        assert _text_rows2(line, header) == [] and header == {"text_fields": ["issued"], "yuan": True}

@@ -139,16 +139,29 @@ def _text_rows2(text: str, header: dict) -> list[_Row2]:
     return out
 
 
+def _may_hold_terms(norm: str, *vocabs: _Terms) -> bool:
+    """Whether a line whose normal form (:func:`norm_label`) is ``norm`` can give a table-2 row or header.
+    Each piece of text between its number runs normalises to a piece of ``norm`` (numbering marks and
+    non-words go piece by piece), so a term no piece holds is not in ``norm`` either; a line without
+    any is read by :func:`_text_rows2` as nothing. Most lines of a whole report are such prose."""
+    return any(v.any.search(norm) is not None for v in vocabs)
+
+
 def parse_proactive(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
     """Table 2: ``{row: {field: value}}`` from grid rows and text lines; None when no row is found."""
     conf = _labels()["proactive"]
-    stream = "".join(norm_label(b.text) for b in blocks)
+    norms = [norm_label(b.text) for b in blocks]
+    stream = "".join(norms)
     form = "2019" if any(norm_label(w) in stream for w in conf["form_2019_words"]) else "2021"
     defaults = conf[f"default_fields_{form}"]
+    rows_vocab, fields_vocab = _proactive_vocab()
     header: dict = {}
     rows: list[_Row2] = []
-    for block in blocks:
-        rows += _grid_rows2(block, header) if isinstance(block, Table) else _text_rows2(block.text, header)
+    for block, norm in zip(blocks, norms, strict=True):
+        if isinstance(block, Table):
+            rows += _grid_rows2(block, header)
+        elif _may_hold_terms(norm, rows_vocab, fields_vocab):
+            rows += _text_rows2(block.text, header)
     table: dict[str, dict] = {}
     findings: list[dict] = []
     for r in rows:
