@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from textmine.corpus import Corpus
 from textmine.frames import build_frames
 from textmine.report import load_report
@@ -66,3 +69,32 @@ def test_findings_and_table_values_keep_one_type_whatever_the_corpus() -> None:
     assert counts["value"].isna().tolist() == [False, True]  # blank stays missing, never 0
     assert str(frame("tables", rows([("proactive", 12)]), table="proactive")["value"].dtype) == "Float64"
     assert str(frame("tables", rows([("requests", 12), ("proactive", 9.6)]))["value"].dtype) == "Float64"
+
+
+_CELLS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.integers(2**62, 2**64), st.sampled_from(
+    [0.0, -0.0, 1.5, float("nan"), float("inf")]), st.floats(allow_nan=True), st.sampled_from(["7", "x", "2023"]),
+    st.just([1]))
+_YEARS = st.one_of(st.none(), st.booleans(), st.integers(2009, 2025), st.integers(2**62, 2**64),
+                   st.sampled_from([2023.0, 2023.5, float("nan"), "2023", "x"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_YEARS, _CELLS, _CELLS), max_size=30), st.sampled_from(["proactive", "requests", None]))
+def test_the_tables_frame_converts_each_cell_as_its_own(cells, table) -> None:
+    # The typed columns convert each distinct int, string or None once; every cell must come out as it
+    # would alone (True is no 1, -0.0 keeps its sign, nan and lists pass through the converters).
+    import pandas as pd
+
+    from textmine.frames import VALUE_DTYPES, _amount, _count, _int64_or_none, frame
+
+    rows = [{"doc_id": "d", "agency": "a", "agency_id": "a", "year": y, "table": table or "requests", "row": "r",
+             "column": "c", "value": v, "value_derived": d, "derived": False} for y, v, d in cells]
+    df = frame("tables", rows, table)
+    cell = _count if VALUE_DTYPES[table] == "Int64" else _amount
+    expect = {"year": pd.array([_int64_or_none(y) for y, _, _ in cells], dtype="Int64"),
+              "value": pd.array([cell(v) for _, v, _ in cells], dtype=VALUE_DTYPES[table]),
+              "value_derived": pd.array([cell(d) for _, _, d in cells], dtype=VALUE_DTYPES[table])}
+    for col, want in expect.items():
+        pd.testing.assert_extension_array_equal(df[col].array, want)
+        got = [x for x in df[col].array if x is not pd.NA and isinstance(x, float)]
+        assert [str(x) for x in got] == [str(x) for x in want if x is not pd.NA and isinstance(x, float)]

@@ -195,14 +195,31 @@ def frame(name: str, rows: list[dict], table: str | None = None) -> pd.DataFrame
     other = [c for c in COLUMNS[name] if c not in ("year", "value", "value_derived", "derived")]
     df = pd.DataFrame(rows, columns=other)
     cell = _count if VALUE_DTYPES[table] == "Int64" else _amount
-    typed = {"year": pd.array([_int64_or_none(r.get("year")) for r in rows], dtype="Int64"),
-             "value": pd.array([cell(r.get("value")) for r in rows], dtype=VALUE_DTYPES[table]),
-             "value_derived": pd.array([cell(r.get("value_derived")) for r in rows], dtype=VALUE_DTYPES[table]),
+    typed = {"year": pd.array(_mapped(_int64_or_none, [r.get("year") for r in rows]), dtype="Int64"),
+             "value": pd.array(_mapped(cell, [r.get("value") for r in rows]), dtype=VALUE_DTYPES[table]),
+             "value_derived": pd.array(_mapped(cell, [r.get("value_derived") for r in rows]),
+                                       dtype=VALUE_DTYPES[table]),
              # absent (None, NaN): not derived
              "derived": np.fromiter((r.get("derived") is True for r in rows), dtype=bool, count=len(rows))}
     for c, values in typed.items():
         df[c] = values
     return df[list(COLUMNS[name])]
+
+
+def _mapped(fn: Any, values: list) -> list:
+    """``[fn(v) for v in values]``, each distinct int, string or None converted once: a corpus's cells are
+    mostly a few small counts, and its years a handful. Keyed by type as well, so True is not taken for 1;
+    floats (0.0 equals -0.0, nan equals nothing) and anything else are converted one by one."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        kind = v.__class__
+        if kind is int or kind is str or v is None:
+            key = (kind, v)
+            out.append(seen[key] if key in seen else seen.setdefault(key, fn(v)))
+        else:
+            out.append(fn(v))
+    return out
 
 
 def _count(v: Any) -> int | None:
@@ -230,7 +247,10 @@ def _number_or_none(v: Any) -> int | float | None:
 
 def _int64_or_none(v: Any) -> int | None:
     v = _number_or_none(v) if not isinstance(v, str) else (int(v) if v.isascii() and v.isdigit() and len(v) < 19 else None)
-    return None if v is None else int(v)
+    if v is None:
+        return None
+    whole = int(v)  # a whole float past int64 (1.8e19, from a record written elsewhere) fits no column either
+    return None if abs(whole) > _INT64 else whole
 
 
 def _missing(v: Any) -> bool:
