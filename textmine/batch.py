@@ -369,6 +369,12 @@ def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: flo
             classify(["政府信息公开工作仍存在不足。"])
         except Exception:
             pass
+    # What start-up built (spaCy, jieba's dictionary, the model) lives as long as the worker: out of the
+    # collector's sight, so its full collections do not walk it again and again.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     conn.send(("ready", None))
     _serve(conn, parse, budget, batched)
 
