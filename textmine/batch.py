@@ -429,6 +429,7 @@ class _Worker:
     begun: int = 0
     started: float = 0.0  # when the file being parsed began
     ready: bool = False
+    sampled: float = 0.0  # when its memory was last read
 
     @property
     def task(self) -> tuple[str, str] | None:
@@ -442,6 +443,9 @@ class _WorkerPool:
     """Worker processes with a watchdog over time and memory (see :func:`parse_many`)."""
 
     WAITING = 1  # files waiting in a worker's pipe behind the one it parses
+    # Seconds between reads of a busy worker's memory. Messages come several times a file; reading /proc
+    # at each one was a tenth of the parent's CPU, which the two workers need.
+    MEMORY_TICK = 0.5
 
     def __init__(self, n: int, parse: Callable[..., dict], budget: float, memory_mb: float) -> None:
         import multiprocessing as mp
@@ -510,7 +514,7 @@ class _WorkerPool:
         """Until the next busy worker runs out of time, or the next memory sample (None: until a message)."""
         busy = [w for w in self.pool if w.task]
         waits = [self.hard - (time.monotonic() - w.started) for w in busy if self.hard]
-        tick = 0.5 if busy and self.memory_mb > 0 else None
+        tick = self.MEMORY_TICK if busy and self.memory_mb > 0 else None
         return min([max(0.0, t) for t in waits] + ([tick] if tick else []), default=None)
 
     def _finish(self, w: _Worker, res: dict) -> None:
@@ -561,9 +565,11 @@ class _WorkerPool:
         elif w.task and self.hard and now - w.started > self.hard:
             self._fail(w, _timeout_reason(self.budget) + "; the parser was stuck and its process was stopped")
             self._replace(w)
-        elif w.task and self.memory_mb > 0 and _rss_mb(w.proc.pid) > self.memory_mb:
-            self._fail(w, f"used more than {self.memory_mb:g} MB of memory; stopped (TEXTMINE_MAX_WORKER_MEMORY_MB)")
-            self._replace(w)
+        elif w.task and self.memory_mb > 0 and now - w.sampled >= self.MEMORY_TICK:
+            w.sampled = now
+            if _rss_mb(w.proc.pid) > self.memory_mb:
+                self._fail(w, f"used more than {self.memory_mb:g} MB of memory; stopped (TEXTMINE_MAX_WORKER_MEMORY_MB)")
+                self._replace(w)
 
     def _died(self, w: _Worker) -> None:
         w.proc.join(5)  # its pipe can close a moment before it is reaped
