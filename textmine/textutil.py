@@ -98,8 +98,13 @@ class _ExtraWidth(dict):
     """Character -> 1 for wide (East Asian W/F) characters, else 0; looked up once per character."""
 
     def __missing__(self, c: str) -> int:
-        w = self[c] = 1 if unicodedata.east_asian_width(c) in "WF" else 0
+        w = self[c] = 1 if _is_wide(c) else 0
         return w
+
+
+def _is_wide(c: str) -> bool:
+    """East Asian wide or full-width: two columns (the one definition both width functions use)."""
+    return unicodedata.east_asian_width(c) in "WF"
 
 
 _EXTRA_WIDTH = _ExtraWidth()
@@ -115,8 +120,7 @@ def _wide_bmp():
     """1 for each code point of the Basic Multilingual Plane that is wide (East Asian W/F), else 0 (~10 ms)."""
     import numpy as np
 
-    return np.fromiter((unicodedata.east_asian_width(chr(c)) in "WF" for c in range(0x10000)), dtype=np.uint8,
-                       count=0x10000)
+    return np.fromiter(map(_is_wide, map(chr, range(0x10000))), dtype=np.uint8, count=0x10000)
 
 
 def display_widths(lines: Sequence[str]) -> list[int]:
