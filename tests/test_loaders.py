@@ -224,3 +224,16 @@ def test_line_widths_in_one_pass_are_each_lines_width(lines: list[str], odd: str
     lines = [*lines, odd]
     assert display_widths(lines) == [display_width(x) for x in lines]
     assert display_widths([]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=["Cs"]))
+       | st.text(alphabet="ＡＺａｚ０９！～｟＀，：；（）\u3000\ud800\udfff中a1 ", min_size=100, max_size=600),
+       st.integers(0, 3))
+def test_full_width_folding_is_the_translate_table(text: str, repeat: int) -> None:
+    # Long texts are folded by one numpy pass over the code points; the definition is the table
+    # (NFKC on U+FF01..U+FF5E). Repeating crosses the short/long and cached/uncached lengths.
+    from textmine.textutil import _HALFWIDTH, to_halfwidth
+
+    text = text * (repeat * 60 + 1) if len(text) < 10 else text * (repeat + 1)
+    assert to_halfwidth(text) == text.translate(_HALFWIDTH)

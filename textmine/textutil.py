@@ -82,12 +82,25 @@ def to_halfwidth(s: str) -> str:
     # the table parsers convert the same lines many times over (9 in 10 calls repeat a line).
     if not _FULLWIDTH.search(s):
         return s
-    return _translated(s) if len(s) <= 512 else s.translate(_HALFWIDTH)
+    return _translated(s) if len(s) <= 512 else _fold_fullwidth(s)
 
 
 @lru_cache(maxsize=4096)
 def _translated(s: str) -> str:
-    return s.translate(_HALFWIDTH)
+    return _fold_fullwidth(s)
+
+
+def _fold_fullwidth(s: str) -> str:
+    """``s.translate(_HALFWIDTH)``. translate() looks a non-ASCII text up character by character (about
+    90 ns each); past a hundred characters one numpy pass over the code points is faster. NFKC takes each
+    of U+FF01..U+FF5E to the ASCII character 0xFEE0 below it."""
+    if len(s) < 128:
+        return s.translate(_HALFWIDTH)
+    import numpy as np
+
+    codes = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    codes[(codes - np.uint32(0xFF01)) <= np.uint32(0xFF5E - 0xFF01)] -= np.uint32(0xFEE0)
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def is_page_number(s: str) -> bool:

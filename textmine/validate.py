@@ -230,6 +230,8 @@ def narrative_counts(text: str) -> list[dict]:
     """
     out: list[dict] = []
     for sentence in re.split(r"(?<=[。！？；;\n])", to_halfwidth(text)):
+        if _COUNT.search(sentence) is None:  # a clause's count is a count of its sentence: none, nothing to say
+            continue
         context = None  # review / litigation, for "其中结果维持N件"
         for clause in re.split(r"[，,；;：:（）()]", sentence):
             m = _COUNT.search(clause)

@@ -195,7 +195,8 @@ def _hits(text: str, rows: Sequence[tuple[str, ...]]) -> list[_Hit]:
     out: list[_Hit] = []
     for ri, variants in enumerate(rows):
         for v, rx in _compiled(tuple(variants)):
-            out += [_Hit(m.start(), m.end(), ri, v) for m in rx.finditer(text)]
+            if not v or (v[0] in text and v[-1] in text):  # a hit starts with the label's first character, ends with its last
+                out += [_Hit(m.start(), m.end(), ri, v) for m in rx.finditer(text)]
     return sorted(out, key=lambda h: (h.start, -(h.end - h.start)))
 
 
