@@ -544,7 +544,7 @@ _COUNT_UNITS = frozenset("件个项条次家人份")
 
 def _proactive_fields(text: str) -> dict[str, list[str]]:
     conf = _labels()["proactive"]
-    compact = re.sub(r"\s+", "", text)
+    compact = "".join(text.split())
     form = "2019" if any(w in compact for w in conf["form_2019_words"]) else "2021"
     return conf[f"default_fields_{form}"]
 
