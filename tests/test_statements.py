@@ -639,3 +639,62 @@ def test_statement_spans_skip_white_space_of_the_section(section: str, cuts: lis
         a, b = s.span
         assert "".join(section[a:b].split()) == "".join(s.text.split())
         assert not section[a].isspace() and not section[b - 1].isspace()
+
+
+def _jieba_as_shipped(text: str) -> list[str]:
+    import jieba
+
+    return list(jieba.dt.cut(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="我局公开申请政府信息答复工作人员培训平台网站栏目更新不及时咧嘞囧 \t\r\n\u3000，。；aB12#.-_%",
+               max_size=60) | st.text(max_size=30))
+def test_one_pass_word_cut_is_jiebas_cut(text: str) -> None:
+    # Dictionary words, characters no word starts with (the HMM's runs), Latin and digits inside jieba's
+    # runs, spaces and punctuation between them, and any other code point.
+    import jieba
+
+    from textmine.statements import wordcut
+
+    assert wordcut.cut(jieba.dt, text) == _jieba_as_shipped(text)
+
+
+def test_one_pass_word_cut_is_jiebas_cut_on_real_reports(shared: Path) -> None:
+    import jieba
+
+    from textmine.document import Paragraph
+    from textmine.loaders import load_document
+    from textmine.statements import wordcut
+
+    files = [p for d in ("real-dev", "real", "seed") for p in sorted((shared / d).glob("*"))
+             if p.suffix in (".txt", ".html", ".pdf", ".md", ".docx") and p.name != "README.md"]
+    paragraphs = [b.text for p in files for b in load_document(p).blocks if isinstance(b, Paragraph)]
+    assert len(files) >= 60 and len(paragraphs) > 1000
+    assert [wordcut.cut(jieba.dt, t) for t in paragraphs] == [_jieba_as_shipped(t) for t in paragraphs]
+
+
+def test_one_pass_word_cut_reads_words_added_to_the_dictionary() -> None:
+    import jieba
+
+    from textmine.statements import wordcut
+
+    tok = jieba.Tokenizer()
+    text = "推进政务公开标准化规范化"
+    assert "政务公开标准化" not in wordcut.cut(tok, text)
+    tok.add_word("政务公开标准化", freq=10**6)
+    assert wordcut.cut(tok, text) == list(tok.cut(text))
+    assert "政务公开标准化" in wordcut.cut(tok, text)
+
+
+def test_one_pass_word_cut_breaks_ties_as_jieba(tmp_path: Path) -> None:
+    # 甲|乙丙 and 甲乙|丙 have the same words' probabilities in another order, so the same float sum: jieba's
+    # max over (probability, end) takes the later end.
+    import jieba
+
+    from textmine.statements import wordcut
+
+    (tmp_path / "dict.txt").write_text("甲 3\n丙 3\n甲乙 7\n乙丙 7\n", encoding="utf-8")
+    tok = jieba.Tokenizer(dictionary=str(tmp_path / "dict.txt"))
+    tok.cache_file = str(tmp_path / "dict.cache")
+    assert wordcut.cut(tok, "甲乙丙，甲乙丙") == list(tok.cut("甲乙丙，甲乙丙")) == ["甲乙", "丙", "，", "甲乙", "丙"]

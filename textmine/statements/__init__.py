@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..textutil import cn_number
+from . import wordcut
 from .rules import ROLES, _load_rules, _Rules  # noqa: F401  (ROLES is public here too)
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -98,7 +99,11 @@ def _words(text: str) -> tuple[str, ...]:
     segmenter = getattr(_nlp().tokenizer, "jieba_seg", None)
     if segmenter is None:  # another tokenizer: only its Doc knows the tokens
         return tuple(t.text for t in _nlp().make_doc(text))
-    words = [w for w in segmenter.cut(text, cut_all=False) if w]
+    dt = getattr(segmenter, "dt", None)
+    if dt is not None and segmenter.cut == dt.cut:  # the jieba module as shipped: its cut in one pass
+        words = [w for w in wordcut.cut(dt, text) if w]
+    else:
+        words = [w for w in segmenter.cut(text, cut_all=False) if w]
     return tuple(get_words_and_spaces(words, text)[0])
 
 

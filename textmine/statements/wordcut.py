@@ -1,0 +1,83 @@
+"""jieba's exact mode with HMM (``jieba.Tokenizer.cut(text)``), in one pass per run of characters.
+
+jieba builds a dict of the candidate words at every position, then a second dict of the best route
+through them, from a generator per position; for the statement links that was an eighth of a parse.
+This computes the same route in one backward loop over plain lists, with jieba's arithmetic
+(``log(freq) - log(total) + rest``, in that order) and its tie-break (on equal probability the later
+end, as ``max`` over ``(p, end)`` tuples picks). Unknown runs go to jieba's own HMM (``finalseg``).
+The dictionary is read when the text is cut, so words added with ``jieba.add_word`` count.
+``tests/test_statements.py`` compares it with ``jieba.cut`` on real statements and generated text.
+"""
+
+from __future__ import annotations
+
+from math import log
+from typing import Any
+
+
+def cut(tokenizer: Any, text: str) -> list[str]:
+    """``list(tokenizer.cut(text))`` for a ``jieba.Tokenizer`` (``cut_all=False, HMM=True``)."""
+    from jieba import re_han_default as re_han
+    from jieba import re_skip_default as re_skip
+
+    tokenizer.check_initialized()
+    freq, logtotal = tokenizer.FREQ, log(tokenizer.total)
+    out: list[str] = []
+    for block in re_han.split(text):
+        if not block:
+            continue
+        if re_han.match(block):
+            _cut_run(block, freq, logtotal, out)
+            continue
+        for piece in re_skip.split(block):
+            if re_skip.match(piece):
+                out.append(piece)
+            else:
+                out.extend(piece)  # one character at a time, as jieba does outside its runs
+    return out
+
+
+def _cut_run(run: str, freq: dict[str, int], logtotal: float, out: list[str]) -> None:
+    n = len(run)
+    best = [0.0] * (n + 1)  # log probability of the best route from each position to the end
+    end = [0] * (n + 1)  # last position of the first word on that route
+    for k in range(n - 1, -1, -1):
+        p_best: float | None = None
+        e_best = k
+        i, frag = k, run[k]
+        while i < n and frag in freq:  # the prefix dict holds every word's prefixes, with count 0
+            f = freq[frag]
+            if f:
+                p = log(f) - logtotal + best[i + 1]
+                if p_best is None or p >= p_best:  # ends grow: >= keeps the later end on a tie
+                    p_best, e_best = p, i
+            i += 1
+            frag = run[k:i + 1]
+        best[k] = p_best if p_best is not None else 0.0 - logtotal + best[k + 1]  # log(1): unknown character
+        end[k] = e_best
+    x, buf = 0, ""
+    while x < n:
+        y = end[x] + 1
+        if y - x == 1:
+            buf += run[x]
+        else:
+            if buf:
+                _flush(buf, freq, out)
+                buf = ""
+            out.append(run[x:y])
+        x = y
+    if buf:
+        _flush(buf, freq, out)
+
+
+def _flush(buf: str, freq: dict[str, int], out: list[str]) -> None:
+    """Single characters in a row: one word, the HMM's words when the run is no dictionary word, else
+    each character (jieba's ``__cut_DAG``)."""
+    from jieba import finalseg
+
+    if len(buf) == 1:
+        out.append(buf)
+    elif not freq.get(buf):
+        out.extend(finalseg.cut(buf))
+    else:
+        out.extend(buf)
