@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
 from conftest import SEED, needs_shared, real
@@ -237,3 +238,36 @@ def test_full_width_folding_is_the_translate_table(text: str, repeat: int) -> No
 
     text = text * (repeat * 60 + 1) if len(text) < 10 else text * (repeat + 1)
     assert to_halfwidth(text) == text.translate(_HALFWIDTH)
+
+
+_SKIP_PATTERNS = [
+    "公开(?:数量)?(?:偏少|较少)|(?:补充|全面)公开|查漏",  # alternation of groups, optional part
+    "(?<=[，。])不(?:及时|到位)",  # lookbehind before the first character
+    "(?<!未)公开(?=情况)",  # negative lookbehind, lookahead after
+    "^一是|；二是",  # anchor
+    "x{0,2}(?:ab|c[d-f])+",  # optional first item, range, repeat
+    r"\b[a-c]+\d?",  # word boundary, then a class
+    "(?:a|b?)c",  # a branch that can be empty
+    "平台(?:[^，。]{0,6})不足",  # negated class after the first character
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_SKIP_PATTERNS), st.text(alphabet="公开数量偏少较全面补充查漏，。不及时到位未情况一是二；xabcdef1 \n", max_size=40))
+def test_a_search_tried_where_the_pattern_can_start_finds_the_same_match(pattern: str, text: str) -> None:
+    from textmine.textutil import skipping
+
+    fast = skipping(pattern)
+    assert fast is not None
+    want, got = re.search(pattern, text), fast.search(text)
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got.span(1) == want.span() and got.group(1) == want.group()
+
+
+@pytest.mark.parametrize("pattern", [r"\w+公开", "[^，]公开", ".公开", "(?i)ab", "(a)b\\1", "(?P<x>a)(?(x)b|c)", "a?",
+                                     "(?i:a)b", "x*", "(?s)a.b"])
+def test_no_skipping_where_the_first_characters_are_not_a_known_short_list(pattern: str) -> None:
+    from textmine.textutil import skipping
+
+    assert skipping(pattern) is None

@@ -103,6 +103,80 @@ def _fold_fullwidth(s: str) -> str:
     return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, read off its parse tree; None when they are
+    not a short known list: a class like ``\\w`` or ``[^…]``, any character, case folding, a group
+    reference anywhere, a construct not handled here, or a pattern that matches the empty string."""
+    from re import _constants as c
+    from re import _parser
+
+    def first(seq: list) -> tuple[set[str], bool]:  # (characters, whether seq can match the empty string)
+        out: set[str] = set()
+        for op, av in seq:
+            if op is c.LITERAL:
+                out.add(chr(av))
+                return out, False
+            if op is c.IN:
+                for o, a in av:
+                    if o is c.LITERAL:
+                        out.add(chr(a))
+                    elif o is c.RANGE and a[1] - a[0] < 4096:
+                        out.update(map(chr, range(a[0], a[1] + 1)))
+                    else:
+                        raise ValueError(o)
+                return out, False
+            if op is c.SUBPATTERN:
+                if av[1] or av[2]:  # local flags
+                    raise ValueError(op)
+                chars, empty = first(av[3])
+            elif op is c.BRANCH:
+                parts = [first(alt) for alt in av[1]]
+                chars, empty = set().union(*(p for p, _ in parts)), any(e for _, e in parts)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                chars, empty = first(av[2])
+                empty = empty or av[0] == 0
+            elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: the first character comes after it
+                continue
+            else:
+                raise ValueError(op)
+            out |= chars
+            if not empty:
+                return out, False
+        return out, True
+
+    def refers(node: object) -> bool:  # a group reference anywhere (the wrapper in skipping renumbers groups)
+        if isinstance(node, _parser.SubPattern):
+            return any(op in (c.GROUPREF, c.GROUPREF_EXISTS) or refers(av) for op, av in node)
+        return isinstance(node, (tuple, list)) and any(refers(x) for x in node)
+
+    try:
+        tree = _parser.parse(pattern)
+        if tree.state.flags & (re.IGNORECASE | re.VERBOSE) or refers(tree):
+            return None
+        chars, empty = first(list(tree))
+    except (ValueError, re.error, RecursionError):
+        return None
+    return None if empty or not chars or len(chars) > 512 else frozenset(chars)
+
+
+@lru_cache(maxsize=4096)
+def skipping(pattern: str) -> re.Pattern[str] | None:
+    """``pattern`` tried only at the characters it can start with: ``[F](?<=(?=(pattern))[\\s\\S])``,
+    its match in group 1. ``search`` finds the same leftmost match as ``re.search(pattern, …)``.
+
+    An alternation of groups gives the regex engine nothing to skip ahead with, so it tries every
+    position; a leading character class does, and the fixed-width lookbehind steps back onto that
+    character for the lookahead to match ``pattern`` there. None when :func:`first_chars` is None.
+    """
+    chars = first_chars(pattern)
+    if chars is None:
+        return None
+    try:
+        return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "](?<=(?=(" + pattern + "))[\\s\\S])")
+    except re.error:  # global flags inside, and the like
+        return None
+
+
 def is_page_number(s: str) -> bool:
     return bool(PAGE_NUMBER.match(s))
 

@@ -10,12 +10,13 @@ researchers, and every decision lists the cues and guards behind it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..textutil import skipping
 from .codebook import OTHER, Codebook, CodebookLike, Theme, resolve_codebook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +49,12 @@ class RuleResult:
 _BACKREF = re.compile(r"\\\d|\(\?P=")
 
 
+def _searcher(regex: re.Pattern[str]) -> tuple[Callable[[str], re.Match[str] | None], int]:
+    """``regex.search`` and the group of its match, or the same search tried only where it can start."""
+    fast = skipping(regex.pattern) if regex.flags == re.UNICODE else None
+    return (fast.search, 1) if fast is not None else (regex.search, 0)
+
+
 class _CompiledTheme:
     """A theme's cues prepared for the hot path: a cheap combined pre-check before the per-cue search."""
 
@@ -59,21 +66,25 @@ class _CompiledTheme:
         # Most statements match no cue of most themes: one search of the alternation rules the theme out.
         # (Not with backreferences: their group numbers change inside the alternation.)
         combinable = theme.cues and not any(_BACKREF.search(c.pattern) for c in theme.cues)
-        self.any = re.compile("|".join(f"(?:{c.pattern})" for c in theme.cues)) if combinable else None
+        either = "|".join(f"(?:{c.pattern})" for c in theme.cues)
+        self.any = (skipping(either) or re.compile(either)) if combinable else None
+        # Each search tried only where its pattern can start (same leftmost match, the cue's text in group 1).
+        self.cue_search = [(c, *_searcher(c.regex)) for c in theme.cues]
+        self.guard_search = [(g, _searcher(g.regex)[0]) for g in theme.guards]
 
     def score(self, text: str) -> tuple[float, list[str], list[str], list[str]]:
         if not self.cues or (self.any is not None and self.any.search(text) is None):
             return 0.0, [], [], []
         names, matched, weights = [], [], []
-        for cue in self.cues:
-            m = cue.regex.search(text)
+        for cue, search, group in self.cue_search:
+            m = search(text)
             if m:
                 names.append(cue.name)
-                matched.append(m.group(0))
+                matched.append(m.group(group))
                 weights.append(cue.weight)
         whole, guards = 1.0, []
-        for g in self.guards:
-            if g.regex.search(text):
+        for g, search in self.guard_search:
+            if search(text):
                 guards.append(g.pattern)
                 if g.cues is None:
                     whole *= g.factor
