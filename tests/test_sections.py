@@ -303,3 +303,32 @@ def test_long_lines_are_not_heading_candidates_nor_cached() -> None:
     S._score_short_line.cache_clear()
     assert S._score_heading("五、存在的主要问题及改进情况" + "，" * 60) == ()
     assert S._score_short_line.cache_info().currsize == 0
+
+
+def _title_patterns() -> list[str]:
+    from textmine.resources import load_yaml
+
+    return [p for spec in load_yaml("sections.yaml")["sections"].values() for p in spec["strong"] + spec["weak"]]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(sorted({c for p in _title_patterns() for c in p if "\u4e00" <= c <= "\u9fff"})
+                                + list("一二、（）. 5")), max_size=20).map("".join))
+def test_the_title_alternations_say_what_any_pattern_says(title: str) -> None:
+    # The alternations are searched only where a pattern can start (textutil.skipping); the definition
+    # is any() over the patterns, anchors dropped for the unanchored one.
+    import re
+
+    from textmine.sections import _rules
+
+    rules = _rules()
+    for spec in rules["sections"].values():
+        for kind in ("strong", "weak"):
+            alt = spec[f"{kind}_any"]
+            assert (alt is not None and alt.search(title) is not None) == any(p.search(title) for p in spec[kind])
+    every = _title_patterns()
+    assert (rules["title_any"].search(title) is not None) == any(re.search(p, title) for p in every)
+    if rules["unanchored"] is not None:
+        loose = [p.replace("^", "").replace("$", "") for p in every]
+        for end in range(len(title) + 1):
+            assert (rules["unanchored"].search(title, 0, end) is not None) == any(re.compile(p).search(title, 0, end) for p in loose)

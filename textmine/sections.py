@@ -16,7 +16,7 @@ from functools import lru_cache
 from .document import Block, Document, Paragraph, Table
 from .errors import TextmineError
 from .resources import load_yaml
-from .textutil import cn_number
+from .textutil import cn_number, skipping
 
 _NUMBERING = re.compile(
     r"^\s*(?:"
@@ -123,7 +123,11 @@ class _Candidate:
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    """One search for any of ``patterns``, tried only where one can start (textutil.skipping)."""
+    if not patterns:
+        return None
+    either = "|".join(f"(?:{p})" for p in patterns)
+    return skipping(either) or re.compile(either)
 
 
 def _unanchored(patterns: list[str]) -> re.Pattern[str] | None:
@@ -132,7 +136,7 @@ def _unanchored(patterns: list[str]) -> re.Pattern[str] | None:
     the anchors would not widen it (a negated class, a lookaround, another anchor): no shortcut then."""
     if any(c in p for p in patterns for c in ("[^", "(?=", "(?!", "(?<", "\\A", "\\Z", "\\b", "\\B", "\\^", "\\$")):
         return None
-    return re.compile("|".join(f"(?:{p.replace('^', '').replace('$', '')})" for p in patterns))
+    return _alternation([p.replace("^", "").replace("$", "") for p in patterns])
 
 
 @lru_cache(maxsize=1)
