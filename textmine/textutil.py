@@ -103,6 +103,11 @@ def _fold_fullwidth(s: str) -> str:
     return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+# Every way to refer to a group: \1 .. \99, (?P=name), (?(group)yes|no). An escaped backslash before a
+# digit also matches: that only turns the shortcut off.
+_GROUP_REF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
 def first_chars(pattern: str) -> frozenset[str] | None:
     """The characters a match of ``pattern`` can start with, read off its parse tree; None when they are
     not a short known list: a class like ``\\w`` or ``[^…]``, any character, case folding, a group
@@ -144,14 +149,11 @@ def first_chars(pattern: str) -> frozenset[str] | None:
                 return out, False
         return out, True
 
-    def refers(node: object) -> bool:  # a group reference anywhere (the wrapper in skipping renumbers groups)
-        if isinstance(node, _parser.SubPattern):
-            return any(op in (c.GROUPREF, c.GROUPREF_EXISTS) or refers(av) for op, av in node)
-        return isinstance(node, (tuple, list)) and any(refers(x) for x in node)
-
+    if _GROUP_REF.search(pattern):  # the wrapper in skipping renumbers groups
+        return None
     try:
         tree = _parser.parse(pattern)
-        if tree.state.flags & (re.IGNORECASE | re.VERBOSE) or refers(tree):
+        if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
             return None
         chars, empty = first(list(tree))
     except (ValueError, re.error, RecursionError):
@@ -159,7 +161,7 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     return None if empty or not chars or len(chars) > 512 else frozenset(chars)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # patterns of the rules (codebook cues, section titles), not of the input
 def skipping(pattern: str) -> re.Pattern[str] | None:
     """``pattern`` tried only at the characters it can start with: ``[F](?<=(?=(pattern))[\\s\\S])``,
     its match in group 1. ``search`` finds the same leftmost match as ``re.search(pattern, …)``.
