@@ -75,14 +75,17 @@ class _Names:
 
     def finditer(self, text: str):
         """The names found, as strings (``m.group(0)`` of the regex)."""
+        lengths, names = self.lengths, self.names
         i, end = 0, len(text)
-        while i < end:
-            hit = self._at(text, i)
-            if hit is None:
-                i += 1
+        while i < end:  # _at, inlined: a call per character was most of the look-up
+            for n in lengths.get(text[i:i + 2], ()):
+                cand = text[i:i + n]
+                if len(cand) == n and cand in names:
+                    yield cand
+                    i += n
+                    break
             else:
-                yield hit
-                i += len(hit)
+                i += 1
 
     def match(self, text: str) -> str | None:
         """The name ``text`` starts with (the longest), or None."""

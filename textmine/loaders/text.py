@@ -75,7 +75,8 @@ def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Docum
         # A page flattened onto one line: its spaces after sentence ends and before headings are the
         # paragraph breaks the crawler lost. Blank lines keep the pieces apart.
         lines.extend(split_runon(line) if len(line) > RUNON_CHARS else [line])
-    width = wrap_width([clean_line(x) for x in lines if x.strip() and not _is_cell(x)])
+    cleaned = [clean_line(x) for x in lines]
+    width = wrap_width([c for x, c in zip(lines, cleaned, strict=True) if x.strip() and not _is_cell(x)])
     blocks: list[Block] = []
     para_lines: list[str] = []
 
@@ -94,7 +95,7 @@ def parse_text(text: str, source: str | None = None, fmt: str = "text") -> Docum
             if rows:
                 blocks.append(make_table(rows))
             continue
-        line = clean_line(raw)
+        line = cleaned[i]
         if line and not is_page_number(line):
             para_lines.append(line)
         elif not line and para_lines:

@@ -104,7 +104,12 @@ def _words(text: str) -> tuple[str, ...]:
         words = [w for w in wordcut.cut(dt, text) if w]
     else:
         words = [w for w in segmenter.cut(text, cut_all=False) if w]
+    if _WHITE.search(text) is None and "".join(words) == text:  # spaCy's alignment finds each word where
+        return tuple(words)  # the last one ended, with no space after it: the words themselves
     return tuple(get_words_and_spaces(words, text)[0])
+
+
+_WHITE = re.compile(r"\s")
 
 
 # --------------------------------------------------------------------------------------------------

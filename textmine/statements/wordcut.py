@@ -44,15 +44,17 @@ def _cut_run(run: str, freq: dict[str, int], logtotal: float, out: list[str]) ->
     for k in range(n - 1, -1, -1):
         p_best: float | None = None
         e_best = k
-        i, frag = k, run[k]
-        while i < n and frag in freq:  # the prefix dict holds every word's prefixes, with count 0
-            f = freq[frag]
+        i = k
+        f = freq.get(run[k])
+        while f is not None:  # the prefix dict holds every word's prefixes, with count 0
             if f:
                 p = log(f) - logtotal + best[i + 1]
                 if p_best is None or p >= p_best:  # ends grow: >= keeps the later end on a tie
                     p_best, e_best = p, i
             i += 1
-            frag = run[k:i + 1]
+            if i == n:
+                break
+            f = freq.get(run[k:i + 1])
         best[k] = p_best if p_best is not None else 0.0 - logtotal + best[k + 1]  # log(1): unknown character
         end[k] = e_best
     x, buf = 0, ""
