@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -551,6 +552,14 @@ def test_real_years_match_sources(shared: Path) -> None:
             assert _year_of(rel.split("/", 1)[1]) == year
 
 
+@lru_cache(maxsize=1)
+def _spacy_zh():
+    """spaCy's Chinese pipeline with the jieba segmenter: the definition of the statement words."""
+    import spacy
+
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
 @pytest.mark.parametrize("text", [
     "我局进一步完善依申请公开答复流程，提升答复质量。",
     "一是 主动公开  不够及时；二是\t政策解读形式单一 ",
@@ -558,17 +567,29 @@ def test_real_years_match_sources(shared: Path) -> None:
     "",
 ])
 def test_words_are_the_tokens_of_the_spacy_doc(text: str) -> None:
-    from textmine.statements import _nlp, _words
+    from textmine.statements import _words
 
-    assert _words(text) == tuple(t.text for t in _nlp().make_doc(text))
+    assert _words(text) == tuple(t.text for t in _spacy_zh().make_doc(text))
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet="我局公开申请政府信息答复 \t\n\u3000，。；aB12", max_size=40))
+@given(st.text(alphabet="我局公开申请政府信息答复 \t\n\r\xa0\u3000，。；aB12", max_size=40))
 def test_words_match_the_spacy_doc_on_any_spacing(text: str) -> None:
-    from textmine.statements import _nlp, _words
+    from textmine.statements import _words
 
-    assert _words(text) == tuple(t.text for t in _nlp().make_doc(text))
+    assert _words(text) == tuple(t.text for t in _spacy_zh().make_doc(text))
+
+
+def test_words_are_spacys_tokens_on_real_statements(shared: Path) -> None:
+    import json
+
+    from textmine.statements import _words
+
+    texts = [s["text"] for f in sorted((shared / "real-dev" / "gold").glob("*.json"))
+             for s in json.loads(f.read_text(encoding="utf-8"))["statements"]]
+    assert len(texts) > 300
+    nlp = _spacy_zh()
+    assert [_words(t) for t in texts] == [tuple(x.text for x in nlp.make_doc(t)) for t in texts]
 
 
 def test_statement_dict_is_asdict_with_its_own_lists() -> None:

@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import TextmineError
 from ..textutil import cn_number
 from . import wordcut
 from .rules import ROLES, _load_rules, _Rules  # noqa: F401  (ROLES is public here too)
@@ -78,38 +79,59 @@ class Statement:
 
 
 # --------------------------------------------------------------------------------------------------
-# Words (spaCy + jieba), lazily
+# Words (jieba, as spaCy's Chinese tokenizer gives them), lazily
 
 
 @lru_cache(maxsize=1)
-def _nlp():
+def _jieba() -> Any:
     import jieba
-    import spacy
 
     jieba.setLogLevel(logging.WARNING)  # jieba announces its dictionary build on stderr otherwise
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    return jieba
 
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    """The token texts of ``_nlp().make_doc(text)``, read off its tokenizer's segmenter and spaCy's own
-    word/space split without building the Doc (the Doc was half of this stage's time)."""
-    from spacy.util import get_words_and_spaces
-
-    segmenter = getattr(_nlp().tokenizer, "jieba_seg", None)
-    if segmenter is None:  # another tokenizer: only its Doc knows the tokens
-        return tuple(t.text for t in _nlp().make_doc(text))
-    dt = getattr(segmenter, "dt", None)
-    if dt is not None and segmenter.cut == dt.cut:  # the jieba module as shipped: its cut in one pass
-        words = [w for w in wordcut.cut(dt, text) if w]
+    """The token texts of spaCy's Chinese tokenizer with the jieba segmenter
+    (``spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}}).make_doc(text)``):
+    jieba's words, aligned to the text as ``spacy.util.get_words_and_spaces`` aligns them. Computed
+    without spaCy, whose import was most of a fresh process's first parse; the tests compare the two."""
+    jieba = _jieba()
+    if jieba.cut == jieba.dt.cut:  # the jieba module as shipped: its cut in one pass
+        words = [w for w in wordcut.cut(jieba.dt, text) if w]
     else:
-        words = [w for w in segmenter.cut(text, cut_all=False) if w]
-    if _WHITE.search(text) is None and "".join(words) == text:  # spaCy's alignment finds each word where
-        return tuple(words)  # the last one ended, with no space after it: the words themselves
-    return tuple(get_words_and_spaces(words, text)[0])
+        words = [w for w in jieba.cut(text, cut_all=False) if w]
+    if _WHITE.search(text) is None and "".join(words) == text:  # each word is found where the last one
+        return tuple(words)  # ended, with no space after it: the words themselves
+    return tuple(_aligned(words, text))
 
 
 _WHITE = re.compile(r"\s")
+
+
+def _aligned(words: list[str], text: str) -> list[str]:
+    """The token texts of ``spacy.util.get_words_and_spaces(words, text)``: white space words dropped,
+    each word found from where the last one ended, text skipped over becomes a token, one space after a
+    word is that word's trailing space."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise TextmineError(f"the words of a statement do not spell its text: {text[:40]!r}")
+    out: list[str] = []
+    pos = 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise TextmineError(f"the words of a statement do not spell its text: {text[:40]!r}")
+        if start > pos:
+            out.append(text[pos:start])
+        out.append(word)
+        pos = start + len(word)
+        if pos < len(text) and text[pos] == " ":
+            pos += 1
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
