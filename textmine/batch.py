@@ -355,7 +355,7 @@ def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: flo
             importlib.import_module(mod)
         except Exception:
             pass
-    try:  # nor spaCy's Chinese pipeline and jieba's dictionary (the statement links' words)
+    try:  # nor jieba's dictionary (the statement links' words)
         from .statements import _words
 
         _words("政府信息公开工作")
@@ -369,7 +369,7 @@ def _worker_main(conn, parse: Callable[..., dict], budget: float, memory_mb: flo
             classify(["政府信息公开工作仍存在不足。"])
         except Exception:
             pass
-    # What start-up built (spaCy, jieba's dictionary, the model) lives as long as the worker: out of the
+    # What start-up built (jieba's dictionary, the model, the rules) lives as long as the worker: out of the
     # collector's sight, so its full collections do not walk it again and again.
     import gc
 
