@@ -70,3 +70,53 @@ def test_a_second_html_element_keeps_the_metadata_of_its_head() -> None:
 
 def test_control_characters_in_a_dropped_elements_neighbourhood_are_kept_as_text() -> None:
     assert _texts("<body><p>甲\x01<script>x</script>乙</p></body>") == ["甲\x01乙"]
+
+
+def _strings_by_events(el) -> list[str]:
+    from textmine.loaders.html import _events
+
+    return [t for kind, s, boring in _events(el) if kind == "text" and not boring and (t := s.strip())]
+
+
+def _signal_counts_by_events(root) -> dict:
+    from textmine.loaders.html import _SIGNAL, _events
+
+    counts: dict = {}
+    entered: list[int] = []
+    total = 0
+    for kind, x, boring in _events(root):
+        if kind == "open":
+            entered.append(total)
+        elif kind == "close":
+            counts[x] = total - entered.pop()
+        elif not boring:
+            total += len(_SIGNAL.findall(x))
+    return counts
+
+
+_WALK_PAGES = [
+    "<body><div>总体情况<!-- 主动公开 -->依申请<?pi 改进?>尾<span>年度报告<b>行政复议</b>后</span>主动公开</div></body>",
+    "<body><p>依申请<ruby>字<rt>主动公开</rt><rp>(</rp></ruby>改进<template>总体情况</template>尾</p>"
+    "<script>var a='年度报告';</script>存在的主要问题<style>p{}</style>勾稽关系</body>",
+    "<body><table><tr><td>主动公开<script>x</script>1</td><td><rt>改<rt>进</rt>后</rt>尾</td></tr></table></body>",
+    "<body><div><template><p>依申请</p>改进</template>主动公开<div>行政复议</div></div>其他需要报告</body>",
+]
+
+
+@pytest.mark.parametrize("html", _WALK_PAGES)
+def test_the_c_level_walks_read_the_strings_and_signals_of_the_event_walk(html: str) -> None:
+    # _strings uses lxml's itertext and _signal_counts its document order where no boring container
+    # (<rt>, <script>, <template>…) is in the way; the definition is the event walk. Every element, before
+    # and after the dropped tags are removed (the loader counts at both points).
+    from textmine.loaders.html import _DROP_TAGS, _normalise_blanks, _parse_tree, _remove, _signal_counts, _strings
+
+    root = _parse_tree(html, None)
+    _normalise_blanks(root)
+    for stage in ("as parsed", "dropped tags removed"):
+        if stage != "as parsed":
+            for el in list(root.iter(*_DROP_TAGS)):
+                _remove(el)
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                assert _strings(el) == _strings_by_events(el), (stage, el.tag)
+                assert _signal_counts(el) == _signal_counts_by_events(el), (stage, el.tag)

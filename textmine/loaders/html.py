@@ -51,7 +51,7 @@ def _normalise_blanks(root) -> None:
     """Collapse strings of ASCII blanks only (see above), in one pass over the tree. Only strings that
     change are set (lxml refuses to set a string with control characters, which a page can hold)."""
     def fix(s: str | None, preserve: bool) -> str | None:
-        if s and not preserve and not s.translate(_ASCII_BLANKS):
+        if s and not preserve and s.isspace() and not s.translate(_ASCII_BLANKS):  # isspace(): fast no
             return "\n" if "\n" in s else " "
         return None
 
@@ -97,8 +97,33 @@ def _events(root, boring: bool | None = None):
 
 
 def _strings(el) -> list[str]:
-    """The page text strings under ``el``, stripped, empty ones left out (bs4's ``stripped_strings``)."""
-    return [t for kind, s, boring in _events(el) if kind == "text" and not boring and (t := s.strip())]
+    """The page text strings under ``el``, stripped, empty ones left out (bs4's ``stripped_strings``).
+
+    lxml's ``itertext`` walks the same strings in the same order in C (comments' and processing
+    instructions' own text left out, their tails kept), but does not know _CONTAINERS: under one,
+    every string is boring; with some inside, a copy with them emptied (tails kept) is walked.
+    """
+    if _under_container(el):
+        return []
+    if next(el.iter(*_CONTAINERS), None) is not None:
+        el = _emptied(el)
+    return [t for s in el.itertext() if (t := s.strip())]
+
+
+def _under_container(el) -> bool:
+    return el.tag in _CONTAINERS or next(el.iterancestors(*_CONTAINERS), None) is not None
+
+
+def _emptied(el):
+    """A copy of ``el`` whose _CONTAINERS elements hold nothing (their tails stay: text after them)."""
+    import copy
+
+    clone = copy.deepcopy(el)
+    for c in list(clone.iter(*_CONTAINERS)):
+        for child in list(c):
+            c.remove(child)
+        c.text = None
+    return clone
 
 
 def _get_text(el, sep: str) -> str:
@@ -135,6 +160,8 @@ def _remove(el) -> None:
 
 
 def _span(cell, name: str, cap: int) -> int:
+    if name not in cell.attrib:
+        return 1
     try:
         return max(1, min(int(cell.get(name, 1) or 1), cap))
     except (ValueError, TypeError):
@@ -151,6 +178,8 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
     rows = [tr for tr in table.iter("tr") if tr is not table and _first_table_above(tr) is table]
     budget = limits.MAX_TABLE_CELLS
     n_rows = n_cols = 0
+    # A table with no boring container in it or around it: each cell's strings are lxml's itertext.
+    plain = not _under_container(table) and next(table.iter(*_CONTAINERS), None) is None
     for r, tr in enumerate(rows):
         c = 0
         for cell in (x for x in tr if x.tag in ("td", "th")):
@@ -164,7 +193,8 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
                                     "refused (raise TEXTMINE_MAX_TABLE_CELLS to allow it)", source)
             if doc_budget is not None:
                 doc_budget.take(rs * cs)
-            text = clean_line(" ".join(_strings(cell)))
+            strings = [t for x in cell.itertext() if (t := x.strip())] if plain else _strings(cell)
+            text = clean_line(" ".join(strings))
             for dr in range(rs):
                 for dc in range(cs):
                     grid.setdefault((r + dr, c + dc), text)
@@ -187,6 +217,8 @@ def _signal_counts(root) -> dict:
     none spans two strings. Counting element by element instead costs size times depth, which a
     deeply nested page turns into hours.
     """
+    if not _under_container(root) and next(root.iter(*_CONTAINERS), None) is None:
+        return _signal_counts_plain(root)
     counts: dict = {}
     entered: list[int] = []
     total = 0
@@ -197,6 +229,23 @@ def _signal_counts(root) -> dict:
             counts[x] = total - entered.pop()
         elif not boring:
             total += len(_SIGNAL.findall(x))
+    return counts
+
+
+def _signal_counts_plain(root) -> dict:
+    """:func:`_signal_counts` when no string under ``root`` is boring: each node counts its own text,
+    its tail counts for its parent, and subtree sums are added up from the last node to the first
+    (lxml's ``iter`` is document order: every node after its parent)."""
+    nodes = list(root.iter())
+    counts = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        if _is_element(node) and node.text:
+            counts[node] += len(_SIGNAL.findall(node.text))
+        if node is not root and node.tail:
+            counts[node.getparent()] += len(_SIGNAL.findall(node.tail))
+    for node in reversed(nodes):
+        if node is not root:
+            counts[node.getparent()] += counts[node]
     return counts
 
 
