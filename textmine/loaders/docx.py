@@ -12,9 +12,12 @@ from .limits import CellBudget, check_document, check_xml_member, check_zip, ope
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+_TEXT_TAGS = (_W + "t", _W + "tab", _W + "br", _W + "cr")
+
+
 def _text(el) -> str:
     parts: list[str] = []
-    for node in el.iter():
+    for node in el.iter(*_TEXT_TAGS):  # lxml skips the other nodes (runs, properties) in C
         tag = node.tag
         if tag == _W + "t":
             parts.append(node.text or "")
@@ -28,6 +31,11 @@ def _text(el) -> str:
 def _cell_text(tc) -> str:
     paras = [clean_line(_text(p)) for p in tc.iter(_W + "p")]
     return "".join(p for p in paras if p)
+
+
+def _child(el, tag: str):
+    """``el.find(tag)`` for a plain tag: lxml's find parses the path on every call, iterchildren filters in C."""
+    return next(el.iterchildren(tag), None)
 
 
 def _count(value: str | None, default: int, cap: int = 100) -> int:
@@ -44,23 +52,23 @@ def _table_rows(tbl, budget: CellBudget) -> list[list[str]]:
     """Grid of a w:tbl: gridSpan repeats a cell to the right, vMerge continues the cell above. Every
     cell filled is taken from the document's ``budget`` first."""
     grid: list[list[str]] = []
-    for tr in tbl.findall(_W + "tr"):
+    for tr in tbl.iterchildren(_W + "tr"):
         row: list[str] = []
-        trpr = tr.find(_W + "trPr")
-        before = trpr.find(_W + "gridBefore") if trpr is not None else None
+        trpr = _child(tr, _W + "trPr")
+        before = _child(trpr, _W + "gridBefore") if trpr is not None else None
         if before is not None:
             skip = _count(before.get(_W + "val"), 0)
             budget.take(skip)
             row.extend([""] * skip)
-        for tc in tr.findall(_W + "tc"):
-            tcpr = tc.find(_W + "tcPr")
+        for tc in tr.iterchildren(_W + "tc"):
+            tcpr = _child(tc, _W + "tcPr")
             span = 1
             vmerge = None
             if tcpr is not None:
-                gs = tcpr.find(_W + "gridSpan")
+                gs = _child(tcpr, _W + "gridSpan")
                 if gs is not None:
                     span = max(1, _count(gs.get(_W + "val"), 1))
-                vm = tcpr.find(_W + "vMerge")
+                vm = _child(tcpr, _W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(_W + "val", "continue")
             budget.take(span)
