@@ -97,7 +97,7 @@ def _words(text: str) -> tuple[str, ...]:
     jieba's words, aligned to the text as ``spacy.util.get_words_and_spaces`` aligns them. Computed
     without spaCy, whose import was most of a fresh process's first parse; the tests compare the two."""
     jieba = _jieba()
-    if jieba.cut == jieba.dt.cut:  # the jieba module as shipped: its cut in one pass
+    if jieba.cut == jieba.dt.cut and wordcut.knows(jieba):  # the jieba module as shipped: its cut in one pass
         words = [w for w in wordcut.cut(jieba.dt, text) if w]
     else:
         words = [w for w in jieba.cut(text, cut_all=False) if w]

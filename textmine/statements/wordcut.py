@@ -15,6 +15,11 @@ from math import log
 from typing import Any
 
 
+def knows(jieba: Any) -> bool:
+    """Whether this jieba has the pieces the one-pass cut reads (jieba 0.42's run patterns and HMM)."""
+    return all(hasattr(jieba, a) for a in ("re_han_default", "re_skip_default", "finalseg"))
+
+
 def cut(tokenizer: Any, text: str) -> list[str]:
     """``list(tokenizer.cut(text))`` for a ``jieba.Tokenizer`` (``cut_all=False, HMM=True``)."""
     from jieba import re_han_default as re_han
