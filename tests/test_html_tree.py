@@ -108,7 +108,14 @@ def test_the_c_level_walks_read_the_strings_and_signals_of_the_event_walk(html: 
     # _strings uses lxml's itertext and _signal_counts its document order where no boring container
     # (<rt>, <script>, <template>…) is in the way; the definition is the event walk. Every element, before
     # and after the dropped tags are removed (the loader counts at both points).
-    from textmine.loaders.html import _DROP_TAGS, _normalise_blanks, _parse_tree, _remove, _signal_counts, _strings
+    from textmine.loaders.html import (
+        _DROP_TAGS,
+        _normalise_blanks,
+        _parse_tree,
+        _remove,
+        _signal_counts,
+        _strings,
+    )
 
     root = _parse_tree(html, None)
     _normalise_blanks(root)

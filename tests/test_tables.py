@@ -694,3 +694,23 @@ def test_a_line_without_table_2_terms_is_skipped_for_what_it_is(pieces: list[str
     if not _may_hold_terms(whole, *_proactive_vocab()):
         header = {"text_fields": ["issued"], "yuan": True}
         assert _text_rows2(line, header) == [] and header == {"text_fields": ["issued"], "yuan": True}
+
+
+_LINE_PIECES = st.sampled_from(["本年新收政府信息公开申请数量", "（七）总计", "予以公开", "小计", "商业企业", "自然人",
+                                "三、", "年", "件", "，", " ", "—", "0", "12", "3", "2,048", "1.5", "①", "０", "7"])
+
+
+_NUMBER_RUN = st.lists(st.sampled_from(["0", "12", "3", "2,048", "1.5", "—", "０", "7件"]), min_size=5, max_size=9).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_LINE_PIECES | _NUMBER_RUN, max_size=5).map(" ".join), min_size=1, max_size=6))
+def test_table3_rows_of_text_lines_are_the_runs_the_width_count_saw(lines: list[str]) -> None:
+    # parse_requests gives up on text lines before reading their items when fewer than two runs have
+    # the row width: _request_width's count of those runs is the number of rows the items would hold.
+    from textmine.tables.grid import _request_items, _request_width
+
+    blocks = [Paragraph(x) for x in lines]
+    width, _, counts = _request_width(blocks)
+    rows = [it for it in _request_items(blocks, width) if it.values is not None]
+    assert len(rows) == counts[width]

@@ -125,8 +125,9 @@ def _text_items(text: str, width: int, pos: int) -> list[_Item]:
     return items
 
 
-def _request_width(blocks: Sequence[Block]) -> tuple[int, int | None]:
-    """Numbers per row (7, or 8 with a legal-person subtotal column) and the subtotal's position."""
+def _request_width(blocks: Sequence[Block]) -> tuple[int, int | None, dict[int, int]]:
+    """Numbers per row (7, or 8 with a legal-person subtotal column), the subtotal's position, and how
+    many rows (grid rows, runs in text lines) hold 7 and 8 numbers."""
     header_sub = None
     counts = {7: 0, 8: 0}
     for block in blocks:
@@ -148,8 +149,8 @@ def _request_width(blocks: Sequence[Block]) -> tuple[int, int | None]:
                     if len(run) in counts:
                         counts[len(run)] += 1
     if header_sub is not None:
-        return 8, header_sub
-    return (8, None) if counts[8] > counts[7] else (7, None)
+        return 8, header_sub, counts
+    return (8, None, counts) if counts[8] > counts[7] else (7, None, counts)
 
 
 def _subtotal_position(rows: list[list[int | None]]) -> int:
@@ -201,7 +202,9 @@ def _lis(keys: list[int]) -> list[int]:
 
 def parse_requests(blocks: Sequence[Block]) -> tuple[dict | None, list[dict]]:
     """Table 3 from a run of blocks: ``{row: {column: n}}`` (None when absent) and findings."""
-    width, sub_at = _request_width(blocks)
+    width, sub_at, counts = _request_width(blocks)
+    if counts[width] < 2 and not any(isinstance(b, Table) for b in blocks):
+        return None, []  # a text line's runs of ``width`` numbers are its only rows: fewer than two, see below
     items = _request_items(blocks, width)
     order = {k: i for i, k in enumerate(REQUEST_ROWS)}
     rows = [it for it in items if it.values is not None]
