@@ -14,25 +14,22 @@ measures to problems — lives in ``data/statement_rules.yaml``; this module onl
 4. give each statement a role (sub-heading > lead-in > cue words > the role before);
 5. link measures to the problems they answer (parallel numbering, else shared key words).
 
-A blank spaCy pipeline with the jieba segmenter supplies words for one-character cues (将, 拟, 已) and for
-the key-word links; it is built once, lazily, on first need.
+Words for one-character cues (将, 拟, 已) and for the key-word links are jieba's, as spaCy's Chinese
+tokenizer gives them (``wordcut.words``); jieba's dictionary loads once, lazily, on first need.
 """
 
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import TextmineError
 from ..textutil import cn_number
-from . import wordcut
 from .rules import ROLES, _load_rules, _Rules  # noqa: F401  (ROLES is public here too)
+from .wordcut import words as _words
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _TERMINATORS = "。！？；!?;"
@@ -76,62 +73,6 @@ class Statement:
         # The order of the JSON record in docs/record.md first, then the extra fields.
         first = ("id", "role", "text", "themes", "scores")
         return {**{k: d[k] for k in first}, **{k: v for k, v in d.items() if k not in first}}
-
-
-# --------------------------------------------------------------------------------------------------
-# Words (jieba, as spaCy's Chinese tokenizer gives them), lazily
-
-
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # jieba announces its dictionary build on stderr otherwise
-    return jieba
-
-
-@lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[str, ...]:
-    """The token texts of spaCy's Chinese tokenizer with the jieba segmenter
-    (``spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}}).make_doc(text)``):
-    jieba's words, aligned to the text as ``spacy.util.get_words_and_spaces`` aligns them. Computed
-    without spaCy, whose import was most of a fresh process's first parse; the tests compare the two."""
-    jieba = _jieba()
-    if jieba.cut == jieba.dt.cut and wordcut.knows(jieba):  # the jieba module as shipped: its cut in one pass
-        words = [w for w in wordcut.cut(jieba.dt, text) if w]
-    else:
-        words = [w for w in jieba.cut(text, cut_all=False) if w]
-    if _WHITE.search(text) is None and "".join(words) == text:  # each word is found where the last one
-        return tuple(words)  # ended, with no space after it: the words themselves
-    return tuple(_aligned(words, text))
-
-
-_WHITE = re.compile(r"\s")
-
-
-def _aligned(words: list[str], text: str) -> list[str]:
-    """The token texts of ``spacy.util.get_words_and_spaces(words, text)``: white space words dropped,
-    each word found from where the last one ended, text skipped over becomes a token, one space after a
-    word is that word's trailing space."""
-    if "".join("".join(words).split()) != "".join(text.split()):
-        raise TextmineError(f"the words of a statement do not spell its text: {text[:40]!r}")
-    out: list[str] = []
-    pos = 0
-    for word in words:
-        if word.isspace():
-            continue
-        start = text.find(word, pos)
-        if start < 0:
-            raise TextmineError(f"the words of a statement do not spell its text: {text[:40]!r}")
-        if start > pos:
-            out.append(text[pos:start])
-        out.append(word)
-        pos = start + len(word)
-        if pos < len(text) and text[pos] == " ":
-            pos += 1
-    if pos < len(text):
-        out.append(text[pos:])
-    return out
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,18 +1,77 @@
-"""jieba's exact mode with HMM (``jieba.Tokenizer.cut(text)``), in one pass per run of characters.
+"""The words of statements (for the problem/measure links): jieba's, as spaCy's Chinese tokenizer gives them.
 
-jieba builds a dict of the candidate words at every position, then a second dict of the best route
-through them, from a generator per position; for the statement links that was an eighth of a parse.
-This computes the same route in one backward loop over plain lists, with jieba's arithmetic
-(``log(freq) - log(total) + rest``, in that order) and its tie-break (on equal probability the later
-end, as ``max`` over ``(p, end)`` tuples picks). Unknown runs go to jieba's own HMM (``finalseg``).
-The dictionary is read when the text is cut, so words added with ``jieba.add_word`` count.
-``tests/test_statements.py`` compares it with ``jieba.cut`` on real statements and generated text.
+:func:`words` is the token texts of ``spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter":
+"jieba"}}}).make_doc(text)``: jieba's exact mode with HMM, aligned to the text as
+``spacy.util.get_words_and_spaces`` aligns them. It is computed without spaCy, whose import was a third
+of a fresh process's one-file parse; ``tests/test_statements.py`` compares the two.
+
+:func:`cut` is ``jieba.Tokenizer.cut(text)`` in one pass per run of characters. jieba builds a dict of the
+candidate words at every position, then a second dict of the best route through them, from a generator
+per position; for the statement links that was an eighth of a parse. This computes the same route in one
+backward loop over plain lists, with jieba's arithmetic (``log(freq) - log(total) + rest``, in that order)
+and its tie-break (on equal probability the later end, as ``max`` over ``(p, end)`` tuples picks).
+Unknown runs go to jieba's own HMM (``finalseg``). The dictionary is read when the text is cut, so words
+added with ``jieba.add_word`` count.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from functools import lru_cache
 from math import log
 from typing import Any
+
+from ..errors import TextmineError
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # jieba announces its dictionary build on stderr otherwise
+    return jieba
+
+
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """The token texts of spaCy's Chinese tokenizer with the jieba segmenter (see above)."""
+    jieba = _jieba()
+    if jieba.cut == jieba.dt.cut and knows(jieba):  # the jieba module as shipped: its cut in one pass
+        found = [w for w in cut(jieba.dt, text) if w]
+    else:
+        found = [w for w in jieba.cut(text, cut_all=False) if w]
+    if _WHITE.search(text) is None and "".join(found) == text:  # each word is found where the last one
+        return tuple(found)  # ended, with no space after it: the words themselves
+    return tuple(_aligned(found, text))
+
+
+_WHITE = re.compile(r"\s")
+
+
+def _aligned(words: list[str], text: str) -> list[str]:
+    """The token texts of ``spacy.util.get_words_and_spaces(words, text)``: white space words dropped,
+    each word found from where the last one ended, text skipped over becomes a token, one space after a
+    word is that word's trailing space."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise TextmineError(f"the words of a statement do not spell its text: {text[:40]!r}")
+    out: list[str] = []
+    pos = 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise TextmineError(f"the words of a statement do not spell its text: {text[:40]!r}")
+        if start > pos:
+            out.append(text[pos:start])
+        out.append(word)
+        pos = start + len(word)
+        if pos < len(text) and text[pos] == " ":
+            pos += 1
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
 
 
 def knows(jieba: Any) -> bool:
