@@ -78,22 +78,6 @@ def _strings_by_events(el) -> list[str]:
     return [t for kind, s, boring in _events(el) if kind == "text" and not boring and (t := s.strip())]
 
 
-def _signal_counts_by_events(root) -> dict:
-    from textmine.loaders.html import _SIGNAL, _events
-
-    counts: dict = {}
-    entered: list[int] = []
-    total = 0
-    for kind, x, boring in _events(root):
-        if kind == "open":
-            entered.append(total)
-        elif kind == "close":
-            counts[x] = total - entered.pop()
-        elif not boring:
-            total += len(_SIGNAL.findall(x))
-    return counts
-
-
 _WALK_PAGES = [
     "<body><div>总体情况<!-- 主动公开 -->依申请<?pi 改进?>尾<span>年度报告<b>行政复议</b>后</span>主动公开</div></body>",
     "<body><p>依申请<ruby>字<rt>主动公开</rt><rp>(</rp></ruby>改进<template>总体情况</template>尾</p>"
@@ -114,6 +98,7 @@ def test_the_c_level_walks_read_the_strings_and_signals_of_the_event_walk(html: 
         _parse_tree,
         _remove,
         _signal_counts,
+        _signal_counts_by_events,
         _strings,
     )
 

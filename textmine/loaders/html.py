@@ -219,6 +219,11 @@ def _signal_counts(root) -> dict:
     """
     if not _under_container(root) and next(root.iter(*_CONTAINERS), None) is None:
         return _signal_counts_plain(root)
+    return _signal_counts_by_events(root)
+
+
+def _signal_counts_by_events(root) -> dict:
+    """:func:`_signal_counts` by the event walk, which knows which strings are boring."""
     counts: dict = {}
     entered: list[int] = []
     total = 0
