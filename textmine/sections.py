@@ -16,7 +16,7 @@ from functools import lru_cache
 from .document import Block, Document, Paragraph, Table
 from .errors import TextmineError
 from .resources import load_yaml
-from .textutil import cn_number, skipping
+from .textutil import cn_number, searcher
 
 _NUMBERING = re.compile(
     r"^\s*(?:"
@@ -124,10 +124,7 @@ class _Candidate:
 
 def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
     """One search for any of ``patterns``, tried only where one can start (textutil.skipping)."""
-    if not patterns:
-        return None
-    either = "|".join(f"(?:{p})" for p in patterns)
-    return skipping(either) or re.compile(either)
+    return searcher("|".join(f"(?:{p})" for p in patterns))[0] if patterns else None
 
 
 def _unanchored(patterns: list[str]) -> re.Pattern[str] | None:

@@ -104,8 +104,14 @@ def _fold_fullwidth(s: str) -> str:
 
 
 # Every way to refer to a group: \1 .. \99, (?P=name), (?(group)yes|no). An escaped backslash before a
-# digit also matches: that only turns the shortcut off.
+# digit also matches: that only turns a shortcut off.
 _GROUP_REF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def refers_to_groups(pattern: str) -> bool:
+    """Whether ``pattern`` may refer to a group by number or name: wrapped in another pattern or put in an
+    alternation, it would refer to another group."""
+    return _GROUP_REF.search(pattern) is not None
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:
@@ -149,7 +155,7 @@ def first_chars(pattern: str) -> frozenset[str] | None:
                 return out, False
         return out, True
 
-    if _GROUP_REF.search(pattern):  # the wrapper in skipping renumbers groups
+    if refers_to_groups(pattern):  # the wrapper in skipping renumbers groups
         return None
     try:
         tree = _parser.parse(pattern)
@@ -177,6 +183,13 @@ def skipping(pattern: str) -> re.Pattern[str] | None:
         return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "](?<=(?=(" + pattern + "))[\\s\\S])")
     except re.error:  # global flags inside, and the like
         return None
+
+
+def searcher(pattern: str) -> tuple[re.Pattern[str], int]:
+    """The fastest regex that searches like ``pattern``, and the group that holds its match:
+    :func:`skipping`'s (group 1) when there is one, else ``pattern`` compiled (group 0)."""
+    fast = skipping(pattern)
+    return (fast, 1) if fast is not None else (re.compile(pattern), 0)
 
 
 def is_page_number(s: str) -> bool:

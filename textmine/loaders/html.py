@@ -107,11 +107,20 @@ def _strings(el) -> list[str]:
         return []
     if next(el.iter(*_CONTAINERS), None) is not None:
         el = _emptied(el)
+    return _itertext(el)
+
+
+def _itertext(el) -> list[str]:
     return [t for s in el.itertext() if (t := s.strip())]
 
 
 def _under_container(el) -> bool:
     return el.tag in _CONTAINERS or next(el.iterancestors(*_CONTAINERS), None) is not None
+
+
+def _clear_of_containers(el) -> bool:
+    """No _CONTAINERS element at, above or below ``el``: no string under it is boring."""
+    return not _under_container(el) and next(el.iter(*_CONTAINERS), None) is None
 
 
 def _emptied(el):
@@ -179,7 +188,7 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
     budget = limits.MAX_TABLE_CELLS
     n_rows = n_cols = 0
     # A table with no boring container in it or around it: each cell's strings are lxml's itertext.
-    plain = not _under_container(table) and next(table.iter(*_CONTAINERS), None) is None
+    plain = _clear_of_containers(table)
     for r, tr in enumerate(rows):
         c = 0
         for cell in (x for x in tr if x.tag in ("td", "th")):
@@ -193,7 +202,7 @@ def _grid(table, source: str | None = None, doc_budget: limits.CellBudget | None
                                     "refused (raise TEXTMINE_MAX_TABLE_CELLS to allow it)", source)
             if doc_budget is not None:
                 doc_budget.take(rs * cs)
-            strings = [t for x in cell.itertext() if (t := x.strip())] if plain else _strings(cell)
+            strings = _itertext(cell) if plain else _strings(cell)
             text = clean_line(" ".join(strings))
             for dr in range(rs):
                 for dc in range(cs):
@@ -217,7 +226,7 @@ def _signal_counts(root) -> dict:
     none spans two strings. Counting element by element instead costs size times depth, which a
     deeply nested page turns into hours.
     """
-    if not _under_container(root) and next(root.iter(*_CONTAINERS), None) is None:
+    if _clear_of_containers(root):
         return _signal_counts_plain(root)
     return _signal_counts_by_events(root)
 

@@ -74,6 +74,7 @@ def _aligned(words: list[str], text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4)
 def knows(jieba: Any) -> bool:
     """Whether this jieba has the pieces the one-pass cut reads (jieba 0.42's run patterns and HMM)."""
     return all(hasattr(jieba, a) for a in ("re_han_default", "re_skip_default", "finalseg"))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..textutil import skipping
+from ..textutil import refers_to_groups, searcher
 from .codebook import OTHER, Codebook, CodebookLike, Theme, resolve_codebook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,13 +46,12 @@ class RuleResult:
         return "\n".join(lines) or f"- {OTHER}: no cue found"
 
 
-_BACKREF = re.compile(r"\\\d|\(\?P=")
-
-
 def _searcher(regex: re.Pattern[str]) -> tuple[Callable[[str], re.Match[str] | None], int]:
     """``regex.search`` and the group of its match, or the same search tried only where it can start."""
-    fast = skipping(regex.pattern) if regex.flags == re.UNICODE else None
-    return (fast.search, 1) if fast is not None else (regex.search, 0)
+    if regex.flags != re.UNICODE:  # compiled with flags its pattern text does not carry
+        return regex.search, 0
+    fast, group = searcher(regex.pattern)
+    return fast.search, group
 
 
 class _CompiledTheme:
@@ -65,9 +64,8 @@ class _CompiledTheme:
         self.threshold = theme.threshold if theme.threshold is not None else threshold
         # Most statements match no cue of most themes: one search of the alternation rules the theme out.
         # (Not with backreferences: their group numbers change inside the alternation.)
-        combinable = theme.cues and not any(_BACKREF.search(c.pattern) for c in theme.cues)
-        either = "|".join(f"(?:{c.pattern})" for c in theme.cues)
-        self.any = (skipping(either) or re.compile(either)) if combinable else None
+        combinable = theme.cues and not any(refers_to_groups(c.pattern) for c in theme.cues)
+        self.any = searcher("|".join(f"(?:{c.pattern})" for c in theme.cues))[0] if combinable else None
         # Each search tried only where its pattern can start (same leftmost match, the cue's text in group 1).
         self.cue_search = [(c, *_searcher(c.regex)) for c in theme.cues]
         self.guard_search = [(g, _searcher(g.regex)[0]) for g in theme.guards]
